@@ -1,0 +1,5 @@
+"""Allows `python -m erpsync`."""
+
+from erpsync.cli.main import main
+
+main()

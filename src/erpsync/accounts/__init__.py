@@ -1,0 +1,1 @@
+"""Accounts: users, groups, roles and API tokens (SPEC R-UI-4)."""

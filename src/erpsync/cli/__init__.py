@@ -1,0 +1,1 @@
+"""The `erpsync` command line: a Typer app, one module per command group."""

@@ -1,0 +1,31 @@
+"""The `erpsync` command: assembles the command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from erpsync import __version__
+from erpsync.cli import accounts, db, demo, serve
+
+app = typer.Typer(
+    name="erpsync",
+    help="Connects a CRM to ERP systems and keeps their shared records in step.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(accounts.user_app, name="user")
+app.add_typer(accounts.group_app, name="group")
+app.add_typer(accounts.token_app, name="token")
+app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
+
+
+@app.command("version")
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()

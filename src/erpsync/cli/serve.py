@@ -1,0 +1,23 @@
+"""`erpsync serve`: the web application and API."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from erpsync.app import create_app
+from erpsync.cli.runtime import console, friendly, load
+
+
+@friendly
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (default from settings)."),
+    port: int = typer.Option(None, help="Port (default from settings)."),
+) -> None:
+    """Serve the pages and the API."""
+    settings = load()
+    host = host or settings.host
+    port = port or settings.port
+    app = create_app(settings)
+    console.print(f"erpsync serves on http://{host}:{port}", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())

@@ -1,0 +1,1 @@
+"""The CRM side: companies, persons, projects and the lists they use."""

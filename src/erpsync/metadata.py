@@ -1,0 +1,8 @@
+"""Every ORM model of erpsync, imported so that `Base.metadata` is complete (Alembic, tests)."""
+
+from erpsync.accounts import models as accounts_models
+from erpsync.crm import models as crm_models
+from erpsync.db import positions
+from erpsync.db.base import Base
+
+__all__ = ["Base", "accounts_models", "crm_models", "positions"]

@@ -1,0 +1,1 @@
+"""Server-rendered pages (Jinja2, own small CSS and JS, no build step)."""

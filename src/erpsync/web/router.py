@@ -1,0 +1,14 @@
+"""Assembles the page routers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from erpsync.web import pages_auth, pages_home
+
+
+def build() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    router.include_router(pages_auth.router)
+    router.include_router(pages_home.router)
+    return router
