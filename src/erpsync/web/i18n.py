@@ -1,4 +1,5 @@
-"""Translatable UI texts: English is the source language, Swedish ships in locales/sv.json.
+"""Translatable UI texts: English is the source language; Swedish ships in locales/sv/*.json
+(one file per area of the product, merged).
 
 Templates call `_("Text")`; the language is the user's setting, else the browser's
 Accept-Language, else English.
@@ -17,10 +18,11 @@ LOCALES = Path(__file__).parent / "locales"
 
 @cache
 def catalog(language: str) -> dict[str, str]:
-    path = LOCALES / f"{language}.json"
-    if language == "en" or not path.exists():
-        return {}
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, str] = {}
+    if language == "en":
+        return data
+    for path in sorted((LOCALES / language).glob("*.json")):
+        data.update(json.loads(path.read_text(encoding="utf-8")))
     return data
 
 
