@@ -72,7 +72,7 @@ def truncate(database: Database) -> None:
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - table names from metadata
+                connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text("UPDATE change_counter SET value = 0"))
 
 
@@ -108,7 +108,8 @@ def settings(tmp_path: Path) -> Settings:
 def make_user(database: Database, login: str, password: str, role: str = "user") -> User:
     with database.session() as session:
         return accounts.create_user(
-            session, UserCreate(login=login, name=login.title(), password=password, role=role)  # type: ignore[arg-type]
+            session,
+            UserCreate(login=login, name=login.title(), password=password, role=role),  # type: ignore[arg-type]
         )
 
 

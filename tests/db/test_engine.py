@@ -46,7 +46,7 @@ def test_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Path) -> N
                         text("UPDATE change_counter SET value = :v WHERE name = 'crm'"),
                         {"v": value + 1},
                     )
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer) for _ in range(4)]

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from erpsync.edge import UpdateModel
+
 Role = Literal["admin", "user"]
 
 
@@ -19,7 +21,9 @@ class UserCreate(BaseModel):
     language: Literal["en", "sv"] | None = None
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(UpdateModel):
+    not_null = frozenset({"name", "password", "role", "active"})
+
     name: str | None = Field(default=None, max_length=200)
     email: EmailStr | None = None
     password: str | None = Field(default=None, min_length=8, max_length=200)

@@ -16,7 +16,7 @@ from erpsync.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from erpsync.api.deps import AdminUser, CurrentUser, DatabaseDep
+from erpsync.api.deps import AdminUser, CurrentUser, DatabaseDep, RecordId
 
 router = APIRouter(tags=["accounts"])
 
@@ -50,7 +50,7 @@ def create_user(data: UserCreate, admin: AdminUser, database: DatabaseDep) -> Us
 
 @router.patch("/users/{user_id}", response_model=UserRead)
 def update_user(
-    user_id: int, data: UserUpdate, admin: AdminUser, database: DatabaseDep
+    user_id: RecordId, data: UserUpdate, admin: AdminUser, database: DatabaseDep
 ) -> UserRead:
     with database.session() as session:
         return UserRead.model_validate(accounts.update_user(session, user_id, data))
@@ -85,6 +85,6 @@ def create_token(data: TokenCreate, user: CurrentUser, database: DatabaseDep) ->
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
-def revoke_token(token_id: int, user: CurrentUser, database: DatabaseDep) -> TokenRead:
+def revoke_token(token_id: RecordId, user: CurrentUser, database: DatabaseDep) -> TokenRead:
     with database.session() as session:
         return TokenRead.model_validate(accounts.revoke_token(session, user, token_id))

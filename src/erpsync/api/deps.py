@@ -12,7 +12,7 @@ import hmac
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from erpsync.accounts import security
 from erpsync.accounts import service as accounts
@@ -22,6 +22,10 @@ from erpsync.errors import NotFound, PermissionDenied, Unauthorized
 from erpsync.settings import Settings
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MAX_ID = 2**63 - 1
+
+# Path ids: positive and within a 64-bit integer, so no database ever sees an overflow.
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="Record id.")]
 SESSION_USER = "uid"
 SESSION_PASSWORD_VERSION = "pwv"
 SESSION_CSRF = "csrf"

@@ -16,8 +16,8 @@ from erpsync.db import Database, create_database
 from erpsync.errors import ErpSyncError
 from erpsync.settings import Settings, ensure_secrets
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")

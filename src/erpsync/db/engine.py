@@ -89,11 +89,10 @@ class Database:
         """A read-only session; on SQLite it begins DEFERRED and does not block writers."""
         with self.engine.connect() as connection:
             connection = connection.execution_options(**{READONLY: True})
+            # Closing (not rolling back) ends the transaction without expiring the loaded
+            # objects, so callers may use them after the block.
             with Session(bind=connection, expire_on_commit=False) as session:
-                try:
-                    yield session
-                finally:
-                    session.rollback()
+                yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
