@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
@@ -21,6 +21,7 @@ from erpsync import __version__
 from erpsync.api import router as api_router
 from erpsync.api.problems import install_problem_handlers
 from erpsync.db import Database, create_database
+from erpsync.metrics import AppMetrics
 from erpsync.settings import Settings
 from erpsync.web import router as web_router
 from erpsync.web.pages_auth import SignInRequired, login_redirect
@@ -47,7 +48,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
     app.state.templates = make_templates()
-    app.state.metrics = CollectorRegistry()
+    app.state.metrics = app_metrics = AppMetrics()
+    app.middleware("http")(app_metrics.middleware)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,
@@ -78,7 +80,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     def metrics() -> Response:
-        return Response(generate_latest(app.state.metrics), media_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(app_metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(api_router.build(), prefix="/api/v1")
     app.include_router(web_router.build())

@@ -7,6 +7,7 @@ import uvicorn
 
 from erpsync.app import create_app
 from erpsync.cli.runtime import console, friendly, load
+from erpsync.logs import configure_logging
 
 
 @friendly
@@ -18,6 +19,7 @@ def serve(
     settings = load()
     host = host or settings.host
     port = port or settings.port
+    configure_logging(settings)
     app = create_app(settings)
     console.print(f"erpsync serves on http://{host}:{port}", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
