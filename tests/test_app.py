@@ -15,8 +15,8 @@ def test_metrics_count_requests_by_route(app_client: TestClient) -> None:
     app_client.get("/health")
     app_client.get("/api/v1/me")
     text = app_client.get("/metrics").text
-    assert 'erpsync_http_requests_total{method="GET",route="/health",status="2xx"}' in text
-    assert 'route="/api/v1/me",status="4xx"' in text
+    assert 'erpsync_http_requests_total{handler="app.health",method="GET",status="2xx"}' in text
+    assert 'handler="accounts.me",method="GET",status="4xx"' in text
     assert "erpsync_info" in text
 
 

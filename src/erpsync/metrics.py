@@ -16,6 +16,18 @@ from starlette.responses import Response
 from erpsync import __version__
 
 
+def handler_name(request: Request) -> str:
+    """`module.function` of the matched route (e.g. `accounts.me`), keeping labels few.
+
+    Not the path template: routes of nested routers do not carry their prefix.
+    """
+    route = request.scope.get("route")
+    endpoint = getattr(route, "endpoint", None)
+    if endpoint is None:
+        return "static" if request.url.path.startswith("/static/") else "unmatched"
+    return f"{endpoint.__module__.rsplit('.', 1)[-1]}.{endpoint.__name__}"
+
+
 class AppMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -24,14 +36,14 @@ class AppMetrics:
         )
         self.requests = Counter(
             "erpsync_http_requests",
-            "HTTP requests answered, by method, route and status class.",
-            ["method", "route", "status"],
+            "HTTP requests answered, by method, handler and status class.",
+            ["method", "handler", "status"],
             registry=self.registry,
         )
         self.latency = Histogram(
             "erpsync_http_request_seconds",
-            "Time to answer HTTP requests, by route.",
-            ["route"],
+            "Time to answer HTTP requests, by handler.",
+            ["handler"],
             registry=self.registry,
         )
 
@@ -40,9 +52,7 @@ class AppMetrics:
     ) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
-        route = request.scope.get("route")
-        # The route template, not the raw path, keeps the label set small.
-        path = getattr(route, "path", "unmatched")
-        self.requests.labels(request.method, path, f"{response.status_code // 100}xx").inc()
-        self.latency.labels(path).observe(time.perf_counter() - started)
+        handler = handler_name(request)
+        self.requests.labels(request.method, handler, f"{response.status_code // 100}xx").inc()
+        self.latency.labels(handler).observe(time.perf_counter() - started)
         return response
