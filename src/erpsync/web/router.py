@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from erpsync.web import pages_auth, pages_home
+from erpsync.web import pages_accounts, pages_auth, pages_home
 
 
 def build() -> APIRouter:
     router = APIRouter(include_in_schema=False)
     router.include_router(pages_auth.router)
     router.include_router(pages_home.router)
+    router.include_router(pages_accounts.router)
     return router
