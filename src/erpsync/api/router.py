@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from erpsync.api import accounts
+from erpsync.api import accounts, companies, crm_lists, persons, projects
 
 
 def build() -> APIRouter:
     router = APIRouter()
     router.include_router(accounts.router)
+    router.include_router(companies.router)
+    router.include_router(persons.router)
+    router.include_router(projects.router)
+    router.include_router(crm_lists.router)
     return router
