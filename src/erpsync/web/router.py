@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from erpsync.web import pages_accounts, pages_auth, pages_home
+from erpsync.web import (
+    pages_accounts,
+    pages_auth,
+    pages_companies,
+    pages_home,
+    pages_persons,
+    pages_projects,
+)
 
 
 def build() -> APIRouter:
@@ -12,4 +19,7 @@ def build() -> APIRouter:
     router.include_router(pages_auth.router)
     router.include_router(pages_home.router)
     router.include_router(pages_accounts.router)
+    router.include_router(pages_companies.router)
+    router.include_router(pages_persons.router)
+    router.include_router(pages_projects.router)
     return router
