@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from erpsync import __version__
-from erpsync.cli import accounts, db, demo, serve
+from erpsync.cli import accounts, crm, db, demo, serve
 
 app = typer.Typer(
     name="erpsync",
@@ -17,6 +17,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.group_app, name="group")
 app.add_typer(accounts.token_app, name="token")
+app.add_typer(crm.company_app, name="company")
+app.add_typer(crm.crm_app, name="crm")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 
