@@ -1,8 +1,9 @@
 """Every ORM model of erpsync, imported so that `Base.metadata` is complete (Alembic, tests)."""
 
 from erpsync.accounts import models as accounts_models
+from erpsync.connections import models as connections_models
 from erpsync.crm import models as crm_models
 from erpsync.db import positions
 from erpsync.db.base import Base
 
-__all__ = ["Base", "accounts_models", "crm_models", "positions"]
+__all__ = ["Base", "accounts_models", "connections_models", "crm_models", "positions"]

@@ -1,0 +1,1 @@
+"""ERP connections: configured uses of connectors, their secrets, scope, test gate, activation."""
