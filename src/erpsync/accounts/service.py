@@ -58,6 +58,7 @@ def create_user(session: Session, data: UserCreate) -> User:
         role=data.role,
         language=data.language,
         active=True,
+        groups=[],  # loaded (empty), so scope checks work on the returned object
     )
     session.add(user)
     session.flush()
