@@ -1,0 +1,285 @@
+"""`DemoConnector`: the connector of the demo ERP (R-CON-4), a real connector that
+speaks to the demo ERP's SQLite file and passes the conformance kit.
+
+Change tracking is `cursor`: the cursor is the last `row_version` seen. The demo ERP
+hands out versions in commit order (writes begin IMMEDIATE), so no overlap window is
+needed; an ERP whose stamps are taken before commit would re-read one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import ClassVar
+
+from erpsync.connectors.demo import writes
+from erpsync.connectors.demo.fields import CONFIG_FIELDS, LIST_NAMES, SPECS
+from erpsync.connectors.demo.schema import NotADemoErp, check_schema, connect, write
+from erpsync.connectors.demo.store import Reader, list_items
+from erpsync.sdk import (
+    Actor,
+    ActorRef,
+    ActorType,
+    Category,
+    ChangeBatch,
+    ChangeTracking,
+    ConfigValues,
+    Connector,
+    ConnectorError,
+    Field,
+    ListItem,
+    Response,
+    Restriction,
+    SaveResult,
+    Value,
+    config_error,
+    transient_error,
+    unknown_connection,
+)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """SQLite failures in the words of the contract."""
+    try:
+        yield
+    except sqlite3.ProgrammingError as exc:  # the handle was closed under us
+        raise unknown_connection(str(exc)) from exc
+    except sqlite3.OperationalError as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            raise transient_error("The demo ERP is busy; try again.", text) from exc
+        if "unable to open" in text or "no such table" in text or "disk I/O" in text:
+            raise config_error("The demo ERP database cannot be read.", text) from exc
+        raise
+
+
+class DemoConnector(Connector):
+    """The demo ERP: customers, suppliers, partners, persons, projects and five lists."""
+
+    key = "demo"
+    name = "Demo ERP"
+    version = "1.0.0"
+    description = "A small ERP in one SQLite file, for trying erpsync out and for tutorials."
+    change_tracking: ClassVar[ChangeTracking] = ChangeTracking.CURSOR
+    supported_actor_types: ClassVar[tuple[ActorType, ...]] = tuple(SPECS)
+    idempotent_create = True
+
+    def __init__(self) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._instance_id = ""
+
+    # --- configuration ------------------------------------------------------------
+
+    def config_fields(self) -> list[Field]:
+        return list(CONFIG_FIELDS)
+
+    def test_config(self, values: ConfigValues) -> Response:
+        try:
+            db, meta = self._connect(values)
+        except ConnectorError as exc:
+            return exc.to_response()
+        try:
+            counts = dict(
+                db.execute("SELECT kind, COUNT(*) FROM company WHERE deleted = 0 GROUP BY kind")
+            )
+        finally:
+            db.close()
+        return Response.success(
+            f"Connected to the demo ERP ({counts.get('customer', 0)} customers, "
+            f"{counts.get('supplier', 0)} suppliers).",
+            f"instance {meta['instance_id']}",
+        )
+
+    def _connect(self, values: ConfigValues) -> tuple[sqlite3.Connection, dict[str, str]]:
+        path = values.get("database")
+        if not isinstance(path, str) or not path.strip():
+            raise config_error("Enter the path of the demo ERP database file.", code="database")
+        try:
+            db = connect(path.strip())
+        except NotADemoErp:
+            raise config_error(
+                f"There is no demo ERP database at {path}; create one with "
+                f"`erpsync demo erp init {path}`.",
+                code="database",
+            ) from None
+        except sqlite3.Error as exc:
+            raise config_error(f"{path} cannot be opened: {exc}.", code="database") from None
+        try:
+            meta = check_schema(db)
+            _check_access_key(meta, values.get("access_key"))
+            _batch_size(values)
+        except NotADemoErp as exc:
+            db.close()
+            raise config_error(f"{path} is {exc}.", code="database") from None
+        except ConnectorError:
+            db.close()
+            raise
+        return db, meta
+
+    def open(self, connection_id: str, values: ConfigValues) -> None:
+        self.close()
+        self._db, meta = self._connect(values)
+        self._instance_id = meta["instance_id"]
+        configured = _batch_size(values)
+        # A host that lowered the batch size on this instance keeps its lower value.
+        lowered = vars(self).get("batch_size")
+        self.batch_size = configured if lowered is None else min(lowered, configured)
+
+    def test_connection(self) -> Response:
+        with _translated():
+            (instance,) = (
+                self._conn().execute("SELECT value FROM meta WHERE key = 'instance_id'").fetchone()
+            )
+        if instance != self._instance_id:
+            return Response.failure(
+                Category.CONFIG, "The demo ERP database file was replaced by another one."
+            )
+        return Response.success("The demo ERP answers.")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def instance_id(self) -> str:
+        self._conn()
+        return self._instance_id
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise unknown_connection("the demo connector is not open")
+        return self._db
+
+    # --- metadata ---------------------------------------------------------------------
+
+    def actor_types(self) -> list[ActorType]:
+        return list(SPECS)
+
+    def actor_fields(self, actor_type: ActorType) -> list[Field]:
+        return list(SPECS[actor_type].fields)
+
+    def searchable_fields(self, actor_type: ActorType) -> list[str]:
+        return list(SPECS[actor_type].searchable)
+
+    def lists(self) -> list[str]:
+        return list(LIST_NAMES)
+
+    def list_items(self, list_name: str) -> list[ListItem]:
+        if list_name not in LIST_NAMES:
+            raise ConnectorError(Category.DATA, f"The demo ERP has no list {list_name!r}.")
+        with _translated():
+            return list_items(self._conn(), list_name)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _reader(self, actor_type: ActorType, field_keys: Sequence[str] | None) -> Reader:
+        return Reader(self._conn(), SPECS[actor_type], field_keys)
+
+    def get_actors(
+        self, actor_type: ActorType, keys: Sequence[str], field_keys: Sequence[str] | None = None
+    ) -> list[Actor]:
+        with _translated():
+            return self._reader(actor_type, field_keys).get(keys)
+
+    def search(
+        self,
+        actor_type: ActorType,
+        text: str,
+        field_keys: Sequence[str] | None = None,
+        limit: int = 50,
+    ) -> list[Actor]:
+        with _translated():
+            return self._reader(actor_type, field_keys).search(text, limit)
+
+    def search_advanced(
+        self,
+        actor_type: ActorType,
+        restrictions: Sequence[Restriction],
+        field_keys: Sequence[str] | None = None,
+        limit: int = 50,
+    ) -> list[Actor]:
+        with _translated():
+            return self._reader(actor_type, field_keys).search_advanced(restrictions, limit)
+
+    def children(
+        self, parent_type: ActorType, parent_key: str, child_type: ActorType
+    ) -> list[Actor]:
+        with _translated():
+            return self._reader(child_type, None).children_of(parent_type, parent_key)
+
+    def cursor_order(self, cursor: str) -> int:
+        return int(cursor)
+
+    def changes(
+        self, actor_type: ActorType, cursor: str | None, field_keys: Sequence[str] | None = None
+    ) -> Iterator[ChangeBatch]:
+        after = _version(cursor)
+        reader = self._reader(actor_type, field_keys)
+        size = max(1, self.batch_size)
+        while True:
+            with _translated():
+                actors, after = reader.changed_after(after, size)
+            complete = len(actors) < size
+            yield ChangeBatch(actors, str(after), complete)
+            if complete:
+                return
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def create(
+        self,
+        actor_type: ActorType,
+        values: Mapping[str, Value],
+        parent: ActorRef | None = None,
+        idempotency_key: str | None = None,
+    ) -> Actor:
+        with _translated():
+            return writes.create(self._conn(), SPECS[actor_type], values, parent, idempotency_key)
+
+    def save(self, actors: Sequence[Actor]) -> list[SaveResult]:
+        db = self._conn()
+        results: list[SaveResult] = []
+        with _translated(), write(db):
+            for actor in actors:
+                try:
+                    changed, stored = writes.save_one(db, SPECS[actor.type], actor)
+                except ConnectorError as exc:
+                    exc.actor_key = exc.actor_key or actor.key
+                    results.append(SaveResult(actor.key, False, exc.to_response()))
+                else:
+                    results.append(SaveResult(actor.key, changed, actor=stored))
+        return results
+
+
+def _version(cursor: str | None) -> int:
+    if cursor is None or cursor == "":
+        return 0
+    if not cursor.isdigit():
+        raise ConnectorError(
+            Category.SYSTEM,
+            f"The demo ERP cannot resume from cursor {cursor!r}; reset the sync cursor.",
+            code="bad_cursor",
+        )
+    return int(cursor)
+
+
+def _batch_size(values: ConfigValues) -> int:
+    size = values.get("batch_size")
+    if size is None or size == "":
+        return 500
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 100_000:
+        raise config_error("Batch size must be a whole number from 1 to 100000.", code="batch_size")
+    return size
+
+
+def _check_access_key(meta: Mapping[str, str], given: Value) -> None:
+    stored = meta.get("access_key_sha256")
+    if stored is None:
+        return
+    offered = hashlib.sha256(str(given or "").encode()).hexdigest()
+    if not hmac.compare_digest(stored, offered):
+        raise config_error("The access key is wrong.", code="access_key")
