@@ -1,0 +1,274 @@
+"""Connection rules (R-CONN-1…7): add, edit, soft delete, restore, list, test, activate.
+
+Used by the API, the pages and the CLI alike. A save that changes the connector or any
+configuration value must carry the token of a passing test of exactly those values
+(`testgate`); secrets are encrypted at rest and never leave this module in clear.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from erpsync.accounts import service as accounts
+from erpsync.accounts.models import Group, User
+from erpsync.connections import activation, catalog, testgate
+from erpsync.connections.models import SCOPE_GRANTS, Connection, ConnectionValue, ScopeGrant
+from erpsync.connections.schemas import (
+    ActivationResult,
+    ConnectionCreate,
+    ConnectionRead,
+    ConnectionTest,
+    ConnectionUpdate,
+    GrantIn,
+    GrantRead,
+    TestResult,
+)
+from erpsync.connections.scope import access, require
+from erpsync.connections.values import normalise, secret_keys
+from erpsync.errors import Conflict, NotFound
+from erpsync.secrets import SecretBox
+
+
+class Keys:
+    """The keys a connection service needs: the secret box and the test-gate secret."""
+
+    def __init__(self, box: SecretBox, gate_secret: str) -> None:
+        self.box = box
+        self.gate_secret = gate_secret
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def get(session: Session, user: User, connection_id: int, action: str = "see") -> Connection:
+    connection = session.get(Connection, connection_id)
+    if connection is None:
+        raise NotFound(f"No connection with id {connection_id}.")
+    require(user, connection, action)
+    return connection
+
+
+def list_visible(session: Session, user: User, include_deleted: bool = False) -> list[Connection]:
+    stmt = select(Connection).order_by(Connection.priority, func.lower(Connection.name))
+    if not (include_deleted and user.is_admin):
+        stmt = stmt.where(Connection.deleted_at.is_(None))
+    return [c for c in session.scalars(stmt) if access(user, c).see]
+
+
+def stored_values(keys: Keys, connection: Connection) -> dict[str, Any]:
+    """The configuration in clear (secrets decrypted); for connectors only, never output."""
+    values: dict[str, Any] = {}
+    for item in connection.values:
+        text = keys.box.decrypt(item.value) if item.secret and item.value else item.value
+        values[item.key] = json.loads(text) if text is not None else None
+    return values
+
+
+def _resolve(
+    keys: Keys, connector: str, raw: dict[str, Any], previous: Connection | None
+) -> dict[str, Any]:
+    fields = catalog.config_fields(connector)
+    keep: dict[str, str] = {}
+    if previous is not None and previous.connector_key == connector:
+        stored = stored_values(keys, previous)
+        keep = {k: v for k, v in stored.items() if k in secret_keys(fields) and v is not None}
+    return normalise(fields, raw, keep)
+
+
+def test(session: Session, keys: Keys, user: User, data: ConnectionTest) -> TestResult:
+    """Run the connector's test of these values; a pass comes with a single-use token."""
+    previous = get(session, user, data.connection_id) if data.connection_id else None
+    values = _resolve(keys, data.connector, dict(data.config), previous)
+    response = catalog.test_config(data.connector, values)
+    if previous is not None:
+        previous.last_test_at = _now()
+        previous.last_test_ok = response.ok
+        previous.last_test_message = response.user_explanation
+    token = (
+        testgate.issue(keys.gate_secret, data.connector, values, user.id) if response.ok else None
+    )
+    return TestResult(
+        ok=response.ok,
+        state=response.state.value,
+        message=response.user_explanation or ("The connection works." if response.ok else ""),
+        test_token=token,
+    )
+
+
+def _check_name(session: Session, name: str, except_id: int | None = None) -> None:
+    stmt = select(Connection.id).where(
+        func.lower(Connection.name) == name.strip().lower(), Connection.deleted_at.is_(None)
+    )
+    if except_id is not None:
+        stmt = stmt.where(Connection.id != except_id)
+    if session.scalar(stmt) is not None:
+        raise Conflict(f"A connection named '{name}' already exists.", field="name")
+
+
+def _grants(session: Session, grants: list[GrantIn]) -> list[ScopeGrant]:
+    result = []
+    for grant in grants:
+        user_id = accounts.user_by_login(session, grant.user).id if grant.user else None
+        group_id = accounts.group_by_name(session, grant.group).id if grant.group else None
+        result.append(
+            ScopeGrant(
+                user_id=user_id,
+                group_id=group_id,
+                can_connect=grant.can_connect,
+                can_create_in_erp=grant.can_create_in_erp,
+            )
+        )
+    return result
+
+
+def _store_values(
+    keys: Keys, connection: Connection, connector: str, values: dict[str, Any]
+) -> None:
+    secrets_ = secret_keys(catalog.config_fields(connector))
+    rows = []
+    for key, value in sorted(values.items()):
+        text = json.dumps(value)
+        secret = key in secrets_
+        rows.append(
+            ConnectionValue(
+                key=key, secret=secret, value=keys.box.encrypt(text) if secret and value else text
+            )
+        )
+    connection.values = rows
+
+
+def create(session: Session, keys: Keys, user: User, data: ConnectionCreate) -> Connection:
+    _check_name(session, data.name)
+    values = _resolve(keys, data.connector, dict(data.config), None)
+    testgate.redeem(session, keys.gate_secret, data.test_token, data.connector, values, user.id)
+    connection = Connection(
+        name=data.name.strip(),
+        connector_key=data.connector,
+        description=data.description,
+        scope=data.scope,
+        priority=data.priority,
+        created_by_id=user.id,
+        updated_by_id=user.id,
+        last_test_at=_now(),
+        last_test_ok=True,
+    )
+    connection.grants = _grants(session, data.grants) if data.scope == SCOPE_GRANTS else []
+    _store_values(keys, connection, data.connector, values)
+    session.add(connection)
+    session.flush()
+    return connection
+
+
+def update(
+    session: Session, keys: Keys, user: User, connection_id: int, data: ConnectionUpdate
+) -> Connection:
+    connection = get(session, user, connection_id)
+    changes = data.model_dump(exclude_unset=True, exclude={"test_token", "grants", "config"})
+    connector = data.connector or connection.connector_key
+    if "name" in changes:
+        _check_name(session, changes["name"], connection.id)
+    if data.connector is not None or data.config is not None:
+        raw = data.config if data.config is not None else stored_values(keys, connection)
+        values = _resolve(keys, connector, dict(raw), connection)
+        if connector != connection.connector_key or values != stored_values(keys, connection):
+            testgate.redeem(session, keys.gate_secret, data.test_token, connector, values, user.id)
+            _store_values(keys, connection, connector, values)
+            connection.connector_key = connector
+            connection.last_test_at, connection.last_test_ok = _now(), True
+    for key in ("name", "description", "scope", "priority", "sync_enabled"):
+        if key in changes:
+            setattr(connection, key, changes[key].strip() if key == "name" else changes[key])
+    if data.grants is not None or connection.scope != SCOPE_GRANTS:
+        grants = data.grants if data.grants is not None else []
+        connection.grants = _grants(session, grants) if connection.scope == SCOPE_GRANTS else []
+    connection.updated_by_id = user.id
+    session.flush()
+    return connection
+
+
+def delete(session: Session, user: User, connection_id: int) -> Connection:
+    connection = get(session, user, connection_id)
+    connection.deleted_at = connection.deleted_at or _now()
+    connection.active = False
+    connection.sync_enabled = False
+    connection.updated_by_id = user.id
+    session.flush()
+    return connection
+
+
+def restore(session: Session, user: User, connection_id: int) -> Connection:
+    connection = get(session, user, connection_id)
+    if connection.deleted_at is None:
+        return connection
+    _check_name(session, connection.name, connection.id)
+    connection.deleted_at = None
+    connection.updated_by_id = user.id
+    session.flush()
+    return connection
+
+
+def activate(session: Session, keys: Keys, user: User, connection_id: int) -> ActivationResult:
+    """Activate when every check of the checklist passes; otherwise list every reason."""
+    connection = get(session, user, connection_id)
+    if connection.deleted_at is not None:
+        raise NotFound(f"No connection with id {connection_id}.")
+    reasons = activation.reasons(session, connection, stored_values(keys, connection))
+    if not reasons:
+        connection.active = True
+        connection.updated_by_id = user.id
+    return ActivationResult(active=connection.active, reasons=reasons)
+
+
+def deactivate(session: Session, user: User, connection_id: int) -> Connection:
+    connection = get(session, user, connection_id)
+    connection.active = False
+    connection.updated_by_id = user.id
+    return connection
+
+
+def to_read(session: Session, connection: Connection) -> ConnectionRead:
+    """The outward view: secrets only say whether they are set (R-CONN-4)."""
+    config: dict[str, Any] = {}
+    for item in connection.values:
+        if item.secret:
+            config[item.key] = {"set": bool(item.value)}
+        else:
+            config[item.key] = json.loads(item.value) if item.value is not None else None
+    grants = [_grant_read(session, grant) for grant in connection.grants]
+    return ConnectionRead(
+        id=connection.id,
+        name=connection.name,
+        connector=connection.connector_key,
+        description=connection.description,
+        scope=connection.scope,
+        grants=grants,
+        config=config,
+        remote_url=connection.remote_url,
+        remote_secret={"set": True} if connection.remote_secret else None,
+        active=connection.active,
+        sync_enabled=connection.sync_enabled,
+        priority=connection.priority,
+        last_test_at=connection.last_test_at,
+        last_test_ok=connection.last_test_ok,
+        deleted=connection.deleted_at is not None,
+        created_at=connection.created_at,
+        updated_at=connection.updated_at,
+    )
+
+
+def _grant_read(session: Session, grant: ScopeGrant) -> GrantRead:
+    user = accounts.get_user(session, grant.user_id).login if grant.user_id else None
+    found = session.get(Group, grant.group_id) if grant.group_id is not None else None
+    group = found.name if found else None
+    return GrantRead(
+        user=user,
+        group=group,
+        can_connect=grant.can_connect,
+        can_create_in_erp=grant.can_create_in_erp,
+    )
