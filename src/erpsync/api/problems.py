@@ -47,6 +47,7 @@ def error_problem(exc: ErpSyncError) -> JSONResponse:
         category=exc.category.value,
         field=exc.field,
         errors=errors,
+        **exc.extra,
     )
     if headers:
         response.headers.update(headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from erpsync.api import accounts, companies, crm_lists, persons, projects
+from erpsync.api import accounts, companies, connections, crm_lists, persons, projects
 
 
 def build() -> APIRouter:
@@ -14,4 +14,5 @@ def build() -> APIRouter:
     router.include_router(persons.router)
     router.include_router(projects.router)
     router.include_router(crm_lists.router)
+    router.include_router(connections.router)
     return router

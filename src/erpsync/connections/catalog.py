@@ -14,7 +14,7 @@ from erpsync.sdk import registry
 from erpsync.sdk.connector import Connector
 from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.host import ConnectorHost
-from erpsync.sdk.model import Field, Response
+from erpsync.sdk.model import Field, FieldType, Response
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -52,3 +52,23 @@ def config_fields(key: str) -> list[Field]:
 def test_config(key: str, values: Mapping[str, Any], timeout: float = DEFAULT_TIMEOUT) -> Response:
     """The connector's verdict on these values; never raises for the connector's faults."""
     return host(key, timeout).test_config(dict(values))
+
+
+def field_dict(field: Field) -> dict[str, Any]:
+    """A field's metadata as JSON for the connection dialog (defaults of secrets hidden)."""
+    secret = field.type is FieldType.PASSWORD
+    return {
+        "key": field.key,
+        "display_name": field.display_name,
+        "description": field.description,
+        "type": field.type.value,
+        "list_name": field.list_name,
+        "default": None
+        if secret or field.default is None
+        else str(field.default)
+        if not isinstance(field.default, bool | int | float)
+        else field.default,
+        "max_length": field.max_length,
+        "access": field.access.value,
+        "rank": field.rank,
+    }
