@@ -1,8 +1,9 @@
 """Creates a demo ERP database with deterministic seed data (`random.Random(seed)`).
 
-The first 50 customers carry the company names of the Nordic/European demo CRM
-(`DEMO_COMPANY_NAMES`), so linking and import have something to match; the rest are
-generated. Only the instance id is random: two databases are never the same ERP.
+The first 50 customers are the companies of the demo CRM (`DEMO_COMPANIES`: same
+numbers 10001…, names, addresses and e-mail domains), so import and linking have
+twins to find; the rest are generated. Only the instance id is random: two
+databases are never the same ERP (R-SEM-4).
 """
 
 from __future__ import annotations
@@ -10,18 +11,12 @@ from __future__ import annotations
 import hashlib
 import random
 import sqlite3
+import unicodedata
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from erpsync.connectors.demo.fields import (
-    COUNTRIES,
-    CURRENCIES,
-    CUSTOMER_GROUPS,
-    PAYMENT_TERMS,
-    PROJECT_STATUSES,
-)
 from erpsync.connectors.demo.schema import (
     DDL,
     SCHEMA_NAME,
@@ -31,259 +26,58 @@ from erpsync.connectors.demo.schema import (
     next_versions,
     write,
 )
+from erpsync.connectors.demo.seed_data import (
+    COUNTRY_ITEMS,
+    DEMO_COMPANIES,
+    DEMO_COMPANY_NAMES,
+    FIRST_NAMES,
+    FORMS,
+    LAST_NAMES,
+    LISTS,
+    PLACES,
+    PROJECT_NAMES,
+    TITLES,
+    TRADES,
+    WORDS,
+)
 
-DEMO_COMPANY_NAMES = [
-    "Nordvik Trading AB",
-    "Fjällbacka Marin AB",
-    "Solberg Bygg AS",
-    "Kvarnström & Söner AB",
-    "Hafslund Elektro AS",
-    "Lindqvist Logistik AB",
-    "Ålesund Fisk AS",
-    "Björkdal Konsult AB",
-    "Tampere Teknik Oy",
-    "Aarhus Møbler A/S",
-    "Göta Verkstäder AB",
-    "Bergen Shipping AS",
-    "Østerbro Design ApS",
-    "Helsingin Puu Oy",
-    "Malmö Maskin AB",
-    "Vänern Energi AB",
-    "Trondheim Data AS",
-    "Odense Food A/S",
-    "Uppsala Labb AB",
-    "Reykjavík Seafood ehf",
-    "Stavanger Offshore AS",
-    "Norrland Skog AB",
-    "Espoo Solutions Oy",
-    "Kalmar Glas AB",
-    "Linköping Medtech AB",
-    "Roskilde Event ApS",
-    "Luleå Stål AB",
-    "Turku Marine Oy",
-    "Falun Koppar AB",
-    "Drammen Trykk AS",
-    "Hamburg Handels GmbH",
-    "Rotterdam Freight B.V.",
-    "Lyon Textiles SARL",
-    "Gdańsk Stocznia Sp. z o.o.",
-    "Tallinn Software OÜ",
-    "Riga Timber SIA",
-    "Vilnius Agro UAB",
-    "Wiener Kaffeehaus GmbH",
-    "Zürich Präzision AG",
-    "Dublin Brewing Ltd",
-    "Antwerpen Diamant NV",
-    "Barcelona Cerámica S.L.",
-    "Milano Moda S.r.l.",
-    "Örebro Elinstallation AB",
-    "Jönköping Trä AB",
-    "Sundsvall Pappersbruk AB",
-    "Vaasa Wind Oy",
-    "Esbjerg Havn A/S",
-    "Tromsø Arktis AS",
-    "Visby Resor AB",
-]
+__all__ = ["DEMO_COMPANIES", "DEMO_COMPANY_NAMES", "init_database"]
 
-COUNTRY_ITEMS = [
-    ("752", "SE", "Sweden"),
-    ("578", "NO", "Norway"),
-    ("208", "DK", "Denmark"),
-    ("246", "FI", "Finland"),
-    ("352", "IS", "Iceland"),
-    ("276", "DE", "Germany"),
-    ("528", "NL", "Netherlands"),
-    ("056", "BE", "Belgium"),
-    ("250", "FR", "France"),
-    ("826", "GB", "United Kingdom"),
-    ("372", "IE", "Ireland"),
-    ("724", "ES", "Spain"),
-    ("380", "IT", "Italy"),
-    ("616", "PL", "Poland"),
-    ("233", "EE", "Estonia"),
-    ("428", "LV", "Latvia"),
-    ("440", "LT", "Lithuania"),
-    ("040", "AT", "Austria"),
-    ("756", "CH", "Switzerland"),
-    ("840", "US", "United States"),
-]
-CURRENCY_ITEMS = [
-    ("752", "SEK", "Swedish krona"),
-    ("578", "NOK", "Norwegian krone"),
-    ("208", "DKK", "Danish krone"),
-    ("978", "EUR", "Euro"),
-    ("352", "ISK", "Icelandic króna"),
-    ("826", "GBP", "Pound sterling"),
-    ("756", "CHF", "Swiss franc"),
-    ("985", "PLN", "Złoty"),
-    ("840", "USD", "US dollar"),
-]
-LISTS: dict[str, list[tuple[str, str, str]]] = {
-    COUNTRIES: COUNTRY_ITEMS,
-    CURRENCIES: CURRENCY_ITEMS,
-    PAYMENT_TERMS: [
-        ("1", "NET10", "10 days net"),
-        ("2", "NET30", "30 days net"),
-        ("3", "NET60", "60 days net"),
-        ("4", "PREPAID", "Prepayment"),
-        ("5", "EOM", "End of month"),
-    ],
-    CUSTOMER_GROUPS: [
-        ("1", "RETAIL", "Retail"),
-        ("2", "WHOLESALE", "Wholesale"),
-        ("3", "PUBLIC", "Public sector"),
-        ("4", "KEY", "Key account"),
-        ("5", "EXPORT", "Export"),
-    ],
-    PROJECT_STATUSES: [
-        ("1", "PLANNED", "Planned"),
-        ("2", "ACTIVE", "Active"),
-        ("3", "ON_HOLD", "On hold"),
-        ("4", "DONE", "Done"),
-    ],
-}
-# Country code → (currency id, cities) for plausible addresses.
-_PLACES = {
-    "752": ("752", ["Stockholm", "Göteborg", "Malmö", "Uppsala", "Umeå", "Örebro"]),
-    "578": ("578", ["Oslo", "Bergen", "Trondheim", "Stavanger", "Tromsø"]),
-    "208": ("208", ["København", "Aarhus", "Odense", "Aalborg"]),
-    "246": ("978", ["Helsinki", "Espoo", "Tampere", "Turku", "Oulu"]),
-    "276": ("978", ["Hamburg", "Berlin", "München", "Köln"]),
-    "528": ("978", ["Amsterdam", "Rotterdam", "Utrecht"]),
-    "826": ("826", ["London", "Manchester", "Leeds"]),
-    "616": ("985", ["Warszawa", "Gdańsk", "Kraków"]),
-}
-_NAME_COUNTRY = {
-    "AB": "752",
-    "AS": "578",
-    "A/S": "208",
-    "ApS": "208",
-    "Oy": "246",
-    "ehf": "352",
-    "GmbH": "276",
-    "B.V.": "528",
-    "Ltd": "826",
-    "OÜ": "233",
-    "SIA": "428",
-    "UAB": "440",
-    "AG": "756",
-    "NV": "056",
-    "S.L.": "724",
-    "S.r.l.": "380",
-    "SARL": "250",
-    "o.o.": "616",
-}
-_WORDS = [
-    "Nord",
-    "Syd",
-    "Väst",
-    "Öst",
-    "Fjord",
-    "Skog",
-    "Berg",
-    "Sjö",
-    "Strand",
-    "Dal",
-    "Polar",
-    "Vind",
-    "Sol",
-    "Ek",
-    "Lind",
-    "Gran",
-    "Havs",
-    "Sten",
-    "Älv",
-    "Ljus",
-]
-_TRADES = [
-    "Bygg",
-    "Data",
-    "Konsult",
-    "Logistik",
-    "Maskin",
-    "Handel",
-    "Energi",
-    "Design",
-    "Teknik",
-    "Media",
-    "Transport",
-    "Verkstad",
-    "Foods",
-    "Medical",
-    "Systems",
-]
-FIRST_NAMES = [
-    "Anna",
-    "Erik",
-    "Maria",
-    "Lars",
-    "Karin",
-    "Johan",
-    "Sofia",
-    "Anders",
-    "Ingrid",
-    "Mikael",
-    "Eva",
-    "Nils",
-    "Sara",
-    "Per",
-    "Linnea",
-    "Ole",
-    "Kari",
-    "Mette",
-    "Jukka",
-    "Aino",
-    "Björn",
-    "Åsa",
-    "Søren",
-    "Päivi",
-    "Gunnar",
-]
-LAST_NAMES = [
-    "Andersson",
-    "Johansson",
-    "Karlsson",
-    "Nilsson",
-    "Eriksson",
-    "Larsson",
-    "Olsen",
-    "Hansen",
-    "Jensen",
-    "Virtanen",
-    "Korhonen",
-    "Lindgren",
-    "Berg",
-    "Dahl",
-    "Holm",
-    "Sandberg",
-    "Öberg",
-    "Lund",
-    "Møller",
-    "Nieminen",
-]
-_TITLES = ["CEO", "CFO", "Purchasing manager", "Sales manager", "Accountant", "Project lead", None]
 SEED_EPOCH = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
+COUNTRY_ID = {code: item_id for item_id, code, _ in COUNTRY_ITEMS}
+Row = dict[str, object]
 
 
-def _slug(name: str) -> str:
-    keep = "".join(ch for ch in name.lower() if ch.isalnum() or ch == " ")
-    return "".join(keep.split()[:2]).translate(str.maketrans("åäöøæéü", "aaooaeu"))
+def _ascii(text: str) -> str:
+    text = text.replace("ø", "o").replace("Ø", "O").replace("æ", "ae").replace("ß", "ss")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _company(rng: random.Random, name: str, index: int) -> dict[str, object]:
-    suffix = name.rsplit(" ", 1)[-1]
-    country = _NAME_COUNTRY.get(suffix, rng.choice(list(_PLACES)))
-    currency, cities = _PLACES.get(country, ("978", ["Centrum"]))
-    domain = _slug(name) + ".example"
+def domain_of(name: str, web_domain: str) -> str:
+    """The company's web domain, made the way the demo CRM makes it (same e-mails)."""
+    for form in (" AB", " AS", " A/S", " ApS", " Oy", " GmbH", " Ltd", " B.V.", " OÜ"):
+        name = name.removesuffix(form)
+    words = _ascii(name).lower().replace("&", " ").replace("-", " ").split()
+    host = ""
+    for count, word in enumerate(words, start=1):
+        host += word
+        if count >= 2 and len(host) >= 8:
+            break
+    return f"{host}.{web_domain}"
+
+
+def _company(rng: random.Random, name: str, code: str, index: int) -> Row:
+    currency, dial, web_domain, cities = PLACES[code]
+    domain = domain_of(name, web_domain)
     return {
         "name": name,
         "org_no": f"{rng.randint(100000, 999999)}-{rng.randint(1000, 9999)}",
-        "vat_no": f"{COUNTRY_CODE[country]}{rng.randint(10**9, 10**10 - 1)}01",
-        "address1": f"{rng.choice(_WORDS)}gatan {rng.randint(1, 120)}",
+        "vat_no": f"{code}{rng.randint(10**9, 10**10 - 1)}01",
+        "address1": f"{rng.choice(WORDS)}gatan {rng.randint(1, 120)}",
         "zip": f"{rng.randint(10000, 99999)}",
         "city": rng.choice(cities),
-        "country": country,
-        "phone": f"+{rng.randint(30, 49)} {rng.randint(10, 99)} {rng.randint(100000, 999999)}",
+        "country": COUNTRY_ID[code],
+        "phone": f"{dial} {rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(10, 99)}",
         "email": f"info@{domain}",
         "web": f"https://www.{domain}",
         "currency": currency,
@@ -295,32 +89,29 @@ def _company(rng: random.Random, name: str, index: int) -> dict[str, object]:
     }
 
 
-COUNTRY_CODE = {item_id: code for item_id, code, _ in COUNTRY_ITEMS}
-
-
-def _generated_name(rng: random.Random, taken: set[str]) -> str:
+def _generated(rng: random.Random, taken: set[str]) -> tuple[str, str]:
     while True:
         form = rng.choice(["AB", "AB", "AS", "A/S", "Oy", "GmbH", "Ltd", "B.V."])
-        name = f"{rng.choice(_WORDS)}{rng.choice(_TRADES).lower()} {rng.choice(_TRADES)} {form}"
+        name = f"{rng.choice(WORDS)}{rng.choice(TRADES).lower()} {rng.choice(TRADES)} {form}"
         if name not in taken:
             taken.add(name)
-            return name
+            return name, FORMS[form]
 
 
-def _companies(
-    rng: random.Random, customers: int, suppliers: int, partners: int
-) -> list[dict[str, object]]:
+def _companies(rng: random.Random, customers: int, suppliers: int, partners: int) -> list[Row]:
     taken = set(DEMO_COMPANY_NAMES)
-    rows: list[dict[str, object]] = []
-    for kind, count, first in (
-        ("customer", customers, 10001),
-        ("supplier", suppliers, 20001),
-        ("partner", partners, 30001),
-    ):
+    rows: list[Row] = []
+    kinds = (("customer", customers, 10001), ("supplier", suppliers, 20001),
+             ("partner", partners, 30001))  # fmt: skip
+    for kind, count, first in kinds:
         for i in range(count):
-            known = kind == "customer" and i < len(DEMO_COMPANY_NAMES)
-            name = DEMO_COMPANY_NAMES[i] if known else _generated_name(rng, taken)
-            row = _company(rng, name, len(rows))
+            if kind == "customer" and i < len(DEMO_COMPANIES):
+                name, street, zip_code, city, code = DEMO_COMPANIES[i]
+                row = _company(rng, name, code, len(rows))
+                row.update(address1=street, zip=zip_code, city=city)
+            else:
+                name, code = _generated(rng, taken)
+                row = _company(rng, name, code, len(rows))
             row.update(kind=kind, number=first + i)
             if kind == "customer":
                 row["customer_group"] = rng.choice(["1", "2", "3", "4", "5"])
@@ -332,47 +123,44 @@ def _companies(
     return rows
 
 
-def _persons(rng: random.Random, companies: list[dict[str, object]]) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def _persons(rng: random.Random, companies: list[Row]) -> list[Row]:
+    rows: list[Row] = []
     for company in companies:
+        dial = str(company["phone"]).split(" ", 1)[0]
+        domain = str(company["email"]).split("@", 1)[1]
         for _ in range(rng.choice([1, 1, 2, 2, 3])):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            rows.append(
-                {
-                    "number": 40001 + len(rows),
-                    "parent_kind": company["kind"],
-                    "parent_number": company["number"],
-                    "first_name": first,
-                    "last_name": last,
-                    "title": rng.choice(_TITLES),
-                    "email": f"{_slug(first)}.{_slug(last)}@{str(company['email']).split('@')[1]}",
-                    "phone": f"+46 8 {rng.randint(1000000, 9999999)}",
-                    "mobile": f"+46 70 {rng.randint(1000000, 9999999)}",
-                    "modified_at": datetime_text(SEED_EPOCH + timedelta(minutes=len(rows))),
-                }
-            )
+            rows.append({
+                "number": 40001 + len(rows),
+                "parent_kind": company["kind"],
+                "parent_number": company["number"],
+                "first_name": first,
+                "last_name": last,
+                "title": rng.choice(TITLES),
+                "email": f"{_ascii(first)}.{_ascii(last)}@{domain}".lower(),
+                "phone": company["phone"],
+                "mobile": f"{dial} {rng.randint(70, 79)} {rng.randint(100000, 999999)}",
+                "modified_at": datetime_text(SEED_EPOCH + timedelta(minutes=len(rows))),
+            })  # fmt: skip
     return rows
 
 
-def _projects(rng: random.Random, customers: list[dict[str, object]]) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def _projects(rng: random.Random, customers: list[Row]) -> list[Row]:
+    rows: list[Row] = []
     for customer in customers[: max(1, len(customers) * 3 // 10)]:
         start = date(2023, 1, 1) + timedelta(days=rng.randint(0, 700))
-        rows.append(
-            {
-                "number": 60001 + len(rows),
-                "customer_number": customer["number"],
-                "name": f"{rng.choice(['ERP rollout', 'Web shop', 'Warehouse', 'Audit', 'Fleet'])} "
-                f"{start.year}",
-                "status": rng.choice(["1", "2", "2", "3", "4"]),
-                "start_date": start.isoformat(),
-                "end_date": (start + timedelta(days=rng.randint(30, 400))).isoformat(),
-                "budget": str(Decimal(rng.randint(10, 900) * 1000) + Decimal("0.00")),
-                "billable": 1 if rng.random() < 0.8 else 0,
-                "hours_estimate": rng.randint(10, 2000),
-                "modified_at": datetime_text(SEED_EPOCH + timedelta(hours=len(rows))),
-            }
-        )
+        rows.append({
+            "number": 60001 + len(rows),
+            "customer_number": customer["number"],
+            "name": f"{rng.choice(PROJECT_NAMES)} {start.year}",
+            "status": rng.choice(["1", "2", "2", "3", "4"]),
+            "start_date": start.isoformat(),
+            "end_date": (start + timedelta(days=rng.randint(30, 400))).isoformat(),
+            "budget": str(Decimal(rng.randint(10, 900) * 1000) + Decimal("0.00")),
+            "billable": 1 if rng.random() < 0.8 else 0,
+            "hours_estimate": rng.randint(10, 2000),
+            "modified_at": datetime_text(SEED_EPOCH + timedelta(hours=len(rows))),
+        })  # fmt: skip
     return rows
 
 
@@ -412,10 +200,7 @@ def init_database(
 
 
 def _fill(
-    db: sqlite3.Connection,
-    tables: dict[str, list[dict[str, object]]],
-    instance_id: str,
-    key: str | None,
+    db: sqlite3.Connection, tables: dict[str, list[Row]], instance_id: str, key: str | None
 ) -> None:
     meta = {"schema": SCHEMA_NAME, "schema_version": SCHEMA_VERSION, "instance_id": instance_id}
     if key:

@@ -17,20 +17,27 @@ from pathlib import Path
 import pytest
 
 from erpsync.sdk.testkit.checks import CHECKS, Check
-from erpsync.sdk.testkit.kit import CheckSkipped, ConformanceHooks, run_check
+from erpsync.sdk.testkit.kit import CheckSkipped, ConformanceFailure, ConformanceHooks, run_check
 
 
 def _run(hooks: ConformanceHooks, check: Check, workdir: Path) -> None:
-    __tracebackhide__ = True
+    skipped = failed = None
     try:
         run_check(check, hooks, workdir)
     except CheckSkipped as exc:
-        pytest.skip(str(exc))
+        skipped = str(exc)
+    except ConformanceFailure as exc:
+        failed = str(exc)
+    # Outside the except blocks, so pytest shows only the message: it names the check,
+    # connector, call and record, and the kit's own frames would bury it.
+    if skipped is not None:
+        pytest.skip(skipped)
+    if failed is not None:
+        pytest.fail(failed, pytrace=False)
 
 
 def _test_for(name: str, check: Check) -> object:
     def test(self: ConnectorConformance, tmp_path: Path) -> None:
-        __tracebackhide__ = True
         _run(self, check, tmp_path)
 
     test.__name__ = f"test_{name}"
