@@ -7,17 +7,27 @@ from __future__ import annotations
 
 import typer
 
+from erpsync.cli import demo_erp
 from erpsync.cli.runtime import console, database, friendly, load
 from erpsync.demo_setup import prepare_demo
 
+# A group, so `erpsync demo erp …` edits the demo ERP; `erpsync demo` alone still
+# prepares and serves the demo installation (the callback runs without a subcommand).
+app = typer.Typer(help="The demo installation, and the demo ERP (`erpsync demo erp`).")
+app.add_typer(demo_erp.app, name="erp")
 
+
+@app.callback(invoke_without_command=True)
 @friendly
 def demo(
+    ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port."),
     serve: bool = typer.Option(True, help="Serve after preparing (--no-serve only prepares)."),
 ) -> None:
     """Prepare the demo installation and serve it."""
+    if ctx.invoked_subcommand is not None:
+        return
     settings = load()
     db = database(settings)
     result = prepare_demo(settings, db, progress=lambda text: console.print(text))
