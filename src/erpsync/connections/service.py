@@ -272,3 +272,66 @@ def _grant_read(session: Session, grant: ScopeGrant) -> GrantRead:
         can_connect=grant.can_connect,
         can_create_in_erp=grant.can_create_in_erp,
     )
+
+
+def create_tested(
+    session: Session, keys: Keys, user: User, data: ConnectionCreate
+) -> tuple[TestResult, Connection | None]:
+    """Test the values, and save only when the test passed (the CLI's `add`)."""
+    result = test(session, keys, user, ConnectionTest(connector=data.connector, config=data.config))
+    if not result.ok:
+        return result, None
+    return result, create(
+        session, keys, user, data.model_copy(update={"test_token": result.test_token})
+    )
+
+
+def update_tested(
+    session: Session, keys: Keys, user: User, connection_id: int, data: ConnectionUpdate
+) -> tuple[TestResult | None, Connection | None]:
+    """Test first when the connector or values change, and save only when it passed."""
+    result = None
+    if data.connector is not None or data.config is not None:
+        connection = get(session, user, connection_id)
+        config = data.config if data.config is not None else stored_values(keys, connection)
+        probe = ConnectionTest(
+            connector=data.connector or connection.connector_key,
+            config=config,
+            connection_id=connection_id,
+        )
+        result = test(session, keys, user, probe)
+        if not result.ok:
+            return result, None
+        data = data.model_copy(update={"test_token": result.test_token})
+    return result, update(session, keys, user, connection_id, data)
+
+
+def find(session: Session, user: User, reference: str) -> Connection:
+    """A connection by id or by (live) name, for the CLI."""
+    if reference.isdigit():
+        return get(session, user, int(reference))
+    connection = session.scalar(
+        select(Connection).where(
+            func.lower(Connection.name) == reference.strip().lower(),
+            Connection.deleted_at.is_(None),
+        )
+    )
+    if connection is None or not access(user, connection).see:
+        raise NotFound(f"No connection named '{reference}'.", field="connection")
+    return connection
+
+
+def rotate_secrets(session: Session, box: SecretBox) -> int:
+    """Re-encrypt every stored secret under the first key; returns how many (R-NF-4)."""
+    count = 0
+    for item in session.scalars(select(ConnectionValue).where(ConnectionValue.secret.is_(True))):
+        if item.value:
+            item.value = box.rotate(item.value)
+            count += 1
+    for connection in session.scalars(
+        select(Connection).where(Connection.remote_secret.isnot(None))
+    ):
+        assert connection.remote_secret is not None
+        connection.remote_secret = box.rotate(connection.remote_secret)
+        count += 1
+    return count
