@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from erpsync import __version__
-from erpsync.cli import accounts, connectors, crm, db, demo, serve
+from erpsync.cli import accounts, connections, connectors, crm, db, demo, serve
 
 app = typer.Typer(
     name="erpsync",
@@ -19,9 +19,9 @@ app.add_typer(accounts.group_app, name="group")
 app.add_typer(accounts.token_app, name="token")
 app.add_typer(crm.company_app, name="company")
 app.add_typer(crm.crm_app, name="crm")
+app.add_typer(connectors.app, name="connector")
 app.add_typer(connections.connection_app, name="connection")
 app.add_typer(connections.secrets_app, name="secrets")
-app.add_typer(connectors.app, name="connector")
 app.command("serve")(serve.serve)
 app.add_typer(demo.app, name="demo")
 
