@@ -1,4 +1,4 @@
-"""Prepares the demo installation: schema, admin user, demo CRM (and later the demo ERP).
+"""Prepares the demo installation: schema, admin user, demo CRM, demo ERP and its connection.
 
 Idempotent: a second run finds everything in place and changes nothing.
 """
@@ -12,15 +12,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from erpsync.accounts import service as accounts
 from erpsync.accounts.models import User
 from erpsync.accounts.schemas import UserCreate
+from erpsync.connections import service as connections
+from erpsync.connections.schemas import ConnectionCreate
+from erpsync.connections.service import Keys
+from erpsync.connectors.demo.seed import init_database
 from erpsync.crm.demo import load_demo_crm
 from erpsync.db import Database, migrate
+from erpsync.errors import ConfigError
+from erpsync.secrets import SecretBox
 from erpsync.settings import Settings
 
 DEMO_LOGIN = "admin"
+DEMO_CONNECTION = "Demo ERP"
+DEMO_ERP_FILE = "demo-erp.db"
 PASSWORD_FILE = "demo-admin-password"
 
 
@@ -61,4 +70,38 @@ def prepare_demo(
         created = load_demo_crm(session)
         if created:
             progress(f"Loaded the demo CRM: {created} companies with persons and projects.")
+    _demo_connection(settings, db, progress)
     return DemoResult(login=DEMO_LOGIN, password=password)
+
+
+def _demo_connection(settings: Settings, db: Database, progress: Callable[[str], None]) -> None:
+    """The demo ERP file in the data directory and an active connection to it."""
+    erp_path = settings.data_dir / DEMO_ERP_FILE
+    if not erp_path.exists():
+        progress(f"Creating the demo ERP at {erp_path} …")
+        init_database(erp_path)
+    keys = Keys(SecretBox(settings.secret_keys), settings.session_secret)
+    with db.session() as session:
+        if connections.list_visible(session, _admin(session), include_deleted=True):
+            return
+        admin = _admin(session)
+        data = ConnectionCreate(
+            name=DEMO_CONNECTION,
+            connector="demo",
+            description="The demo ERP that ships with erpsync; change it with `erpsync demo erp`.",
+            config={"database": str(erp_path)},
+        )
+        result, connection = connections.create_tested(session, keys, admin, data)
+        if connection is None:
+            raise ConfigError(f"The demo ERP connection does not test OK: {result.message}")
+        activation = connections.activate(session, keys, admin, connection.id)
+        progress(f"Added the connection '{DEMO_CONNECTION}': {result.message}")
+        if not activation.active:
+            progress("It is not active yet: " + " ".join(activation.reasons))
+
+
+def _admin(session: Session) -> User:
+    user = session.scalar(select(User).where(User.login == DEMO_LOGIN))
+    if user is None:
+        raise ConfigError(f"The demo administrator '{DEMO_LOGIN}' is missing.")
+    return user

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from erpsync.accounts.models import User
 from erpsync.connections import service
 from erpsync.connections.schemas import ConnectionCreate, ConnectionTest, ConnectionUpdate
+from erpsync.connectors.demo.seed import init_database
 from erpsync.db import Database
 from erpsync.errors import Conflict, NotFound, ValidationError
 from erpsync.secrets import SecretBox
@@ -188,3 +190,18 @@ def test_activation_lists_every_reason_and_succeeds_when_the_test_passes(
     with database.session() as session:
         result = service.activate(session, keys, admin, connection_id)
     assert (result.active, result.reasons) == (True, [])
+
+
+def test_an_empty_secret_is_stored_as_not_set_and_the_connection_still_activates(
+    database: Database, keys: service.Keys, admin: User, tmp_path: Path
+) -> None:
+    erp = tmp_path / "erp.db"
+    init_database(erp, customers=3, suppliers=1, partners=1)
+    data = ConnectionCreate(name="Demo", connector="demo", config={"database": str(erp)})
+    with database.session() as session:
+        result, connection = service.create_tested(session, keys, admin, data)
+        assert result.ok and connection is not None
+        shown = service.to_read(session, connection)
+        activation = service.activate(session, keys, admin, connection.id)
+    assert shown.config["access_key"] == {"set": False}
+    assert activation.active is True

@@ -135,11 +135,12 @@ def _store_values(
     for key, value in sorted(values.items()):
         text = json.dumps(value)
         secret = key in secrets_
-        rows.append(
-            ConnectionValue(
-                key=key, secret=secret, value=keys.box.encrypt(text) if secret and value else text
-            )
-        )
+        if secret:
+            # An empty secret is stored as NULL: nothing to encrypt, and "not set" outward.
+            stored = keys.box.encrypt(text) if value not in (None, "") else None
+        else:
+            stored = text
+        rows.append(ConnectionValue(key=key, secret=secret, value=stored))
     connection.values = rows
 
 
