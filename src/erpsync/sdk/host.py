@@ -168,7 +168,7 @@ class ConnectorHost:
             offered = ", ".join(self.actor_types()) or "none"
             raise ConnectorError(
                 Category.CONFIG,
-                f"The connector {self.key!r} does not offer actor type {actor_type!r} "
+                f"The connector {self.key!r} does not offer actor type '{actor_type}' "
                 f"(it offers: {offered}).",
                 code="unknown_actor_type",
                 connector=self.key,

@@ -156,7 +156,7 @@ class ActorCheck:
             return self._bad(call, None, None, f"missing ERP key ({key!r})")
         if actor.type is not self.actor_type:
             return self._bad(
-                call, key, None, f"actor type {actor.type!r}, expected {self.actor_type}"
+                call, key, None, f"actor type '{actor.type}', expected {self.actor_type}"
             )
         values = actor.values
         if type(values) is not dict:
@@ -195,7 +195,7 @@ class ActorCheck:
         if parent_type is None and parent_key is None:
             return None
         if parent_type not in self.known_types:
-            return self._bad(call, actor.key, None, f"unknown parent type {parent_type!r}")
+            return self._bad(call, actor.key, None, f"unknown parent type '{parent_type}'")
         if type(parent_key) is not str or not parent_key:
             return self._bad(call, actor.key, None, f"parent key {parent_key!r} is not a key")
         return None
