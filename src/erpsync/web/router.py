@@ -11,6 +11,7 @@ from erpsync.web import (
     pages_home,
     pages_persons,
     pages_projects,
+    pages_sync,
 )
 
 
@@ -22,4 +23,5 @@ def build() -> APIRouter:
     router.include_router(pages_companies.router)
     router.include_router(pages_persons.router)
     router.include_router(pages_projects.router)
+    router.include_router(pages_sync.router)
     return router

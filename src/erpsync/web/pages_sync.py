@@ -1,0 +1,131 @@
+"""Pages of the Sync screen (R-CONN-1, R-CONN-2, R-UI-2): the list of ERP connections and
+the "New ERP connection" dialog, for administrators.
+
+Reads go through the connections service; the dialog's test and save, and the Active
+checkbox, go from `connection-dialog.js` to the API, which enforces every rule (test gate,
+unique names, activation checklist). Delete and restore are plain form posts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from erpsync.accounts.models import User
+from erpsync.api.deps import DatabaseDep, RecordId
+from erpsync.connections import catalog, service
+from erpsync.connections.schemas import ConnectionRead
+from erpsync.errors import ErpSyncError
+from erpsync.web.i18n import translator
+from erpsync.web.pages_auth import Csrf, PageAdmin
+from erpsync.web.templating import flash, language_of, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _message(request: Request, text: str, **values: object) -> str:
+    return translator(language_of(request))(text, **values)
+
+
+def _connectors() -> list[dict[str, Any]]:
+    return [info.as_dict() for info in catalog.installed()]
+
+
+def _fields(connector: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The connector's configuration fields, or the reason they cannot be read."""
+    try:
+        return [catalog.field_dict(field) for field in catalog.config_fields(connector)], None
+    except ErpSyncError as exc:
+        return [], exc.message
+
+
+@router.get("/sync", response_class=HTMLResponse)
+def sync_page(request: Request, admin: PageAdmin, database: DatabaseDep) -> HTMLResponse:
+    with database.read_session() as session:
+        found = service.list_visible(session, admin, include_deleted=True)
+        connections = [service.to_read(session, connection) for connection in found]
+    names = {info["key"]: info["name"] for info in _connectors()}
+    context = {
+        "live": [c for c in connections if not c.deleted],
+        "deleted": [c for c in connections if c.deleted],
+        "connector_names": names,
+    }
+    return render(request, "sync/index.html", context)
+
+
+def _dialog(request: Request, connection: ConnectionRead | None) -> HTMLResponse:
+    connectors = [info for info in _connectors() if info.get("load_error") is None]
+    chosen = connection.connector if connection else (connectors[0]["key"] if connectors else "")
+    fields, fields_error = _fields(chosen) if chosen else ([], None)
+    state = {
+        "id": connection.id if connection else None,
+        "connector": chosen,
+        "config": connection.config if connection else {},
+        "scope": connection.scope if connection else "everyone",
+        "grants": [g.model_dump() for g in connection.grants] if connection else [],
+        "fields": fields,
+        "fields_error": fields_error,
+    }
+    context = {
+        "connection": connection,
+        "connectors": connectors,
+        "chosen": chosen,
+        "state": state,
+        "heading": "Edit ERP connection" if connection else "New ERP connection",
+    }
+    return render(request, "sync/dialog.html", context)
+
+
+@router.get("/sync/connections/new", response_class=HTMLResponse)
+def new_connection_page(request: Request, admin: PageAdmin) -> HTMLResponse:
+    return _dialog(request, None)
+
+
+@router.get("/sync/connections/{connection_id}/edit", response_class=HTMLResponse)
+def edit_connection_page(
+    request: Request, connection_id: RecordId, admin: PageAdmin, database: DatabaseDep
+) -> HTMLResponse:
+    with database.read_session() as session:
+        connection = service.to_read(session, service.get(session, admin, connection_id))
+    return _dialog(request, connection)
+
+
+def _name(database: DatabaseDep, admin: User, connection_id: int) -> str:
+    with database.read_session() as session:
+        return service.get(session, admin, connection_id).name
+
+
+@router.get("/sync/connections/{connection_id}/saved")
+def connection_saved(
+    request: Request, connection_id: RecordId, admin: PageAdmin, database: DatabaseDep
+) -> Response:
+    """Where the dialog goes after its API save: the flash message, then the Sync screen."""
+    name = _name(database, admin, connection_id)
+    flash(request, _message(request, "ERP connection {name} saved.", name=name))
+    return RedirectResponse("/sync", status_code=303)
+
+
+@router.post("/sync/connections/{connection_id}/delete", dependencies=[Csrf])
+def delete_connection(
+    request: Request, connection_id: RecordId, admin: PageAdmin, database: DatabaseDep
+) -> Response:
+    with database.session() as session:
+        name = service.delete(session, admin, connection_id).name
+    flash(request, _message(request, "ERP connection {name} deleted.", name=name))
+    return RedirectResponse("/sync", status_code=303)
+
+
+@router.post("/sync/connections/{connection_id}/restore", dependencies=[Csrf])
+def restore_connection(
+    request: Request, connection_id: RecordId, admin: PageAdmin, database: DatabaseDep
+) -> Response:
+    try:
+        with database.session() as session:
+            name = service.restore(session, admin, connection_id).name
+    except ErpSyncError as exc:
+        flash(request, exc.message, "error")
+        return RedirectResponse("/sync", status_code=303)
+    flash(request, _message(request, "ERP connection {name} restored.", name=name))
+    return RedirectResponse("/sync", status_code=303)
