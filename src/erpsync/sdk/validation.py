@@ -23,6 +23,8 @@ from erpsync.sdk.model import (
 )
 from erpsync.sdk.values import Check, value_check
 
+_NO_LIMIT = 1 << 62
+
 # Types whose plain instances need no further rule: a value of exactly this type
 # passes without calling the field's check function.
 _FAST_TYPES: dict[FieldType, type] = {
@@ -140,8 +142,10 @@ class ActorCheck:
         self.known_types = frozenset(actor_types)
         self.exact_keys = exact_keys
         self.key_set = frozenset(field.key for field in fields)
-        self.checks: list[tuple[str, type | None, Check]] = [
-            (field.key, _fast_type(field), value_check(field)) for field in fields
+        # (key, type that passes at once, longest such text, full check)
+        self.checks: list[tuple[str, type | None, int, Check]] = [
+            (field.key, _fast_type(field), field.max_length or _NO_LIMIT, value_check(field))
+            for field in fields
         ]
 
     def first_problem(self, call: str, actor: object) -> ConnectorError | None:
@@ -165,9 +169,9 @@ class ActorCheck:
             problem = self._key_problem(values.keys())
             if problem:
                 return self._bad(call, key, problem[0], problem[1])
-        for field_key, fast, check in self.checks:
+        for field_key, fast, limit, check in self.checks:
             value = values.get(field_key)
-            if value is None or type(value) is fast:
+            if value is None or (type(value) is fast and (fast is not str or len(value) <= limit)):  # type: ignore[arg-type]
                 continue
             if reason := check(value):
                 return self._bad(call, key, field_key, reason)
@@ -219,5 +223,5 @@ class ActorCheck:
 
 def _fast_type(field: Field) -> type | None:
     if field.type in (FieldType.TEXT, FieldType.PASSWORD, FieldType.LABEL):
-        return str if field.max_length is None else None
+        return str
     return _FAST_TYPES.get(field.type)
