@@ -1,0 +1,1 @@
+"""The sync engine: links and shadows, field decisions, runs, conflicts and dead letters."""
