@@ -5,5 +5,13 @@ from erpsync.connections import models as connections_models
 from erpsync.crm import models as crm_models
 from erpsync.db import positions
 from erpsync.db.base import Base
+from erpsync.mapping import models as mapping_models
 
-__all__ = ["Base", "accounts_models", "connections_models", "crm_models", "positions"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "connections_models",
+    "crm_models",
+    "mapping_models",
+    "positions",
+]
