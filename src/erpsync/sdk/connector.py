@@ -157,7 +157,8 @@ class Connector(ABC):
         Yield batches of at most `batch_size` actors, each with the cursor to resume
         after it, deleted actors included with `deleted=True`. Memory must stay flat:
         read the ERP batch by batch. The last batch of a read that reached the end has
-        `complete=True`.
+        `complete=True` (when nothing changed, yield one empty batch carrying the
+        cursor it was given).
         `cursor` tracking: never skip a row that commits late — re-read an overlap
         window before the cursor if the ERP's stamps are not in commit order (the host
         drops the repeats). `snapshot` tracking: every read returns every live actor.
