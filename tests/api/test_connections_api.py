@@ -168,3 +168,16 @@ def test_activation_refused_lists_reasons_then_deactivate(
     assert ok.json() == {"active": True, "reasons": []}
     off = admin_client.post(f"/api/v1/connections/{created['id']}/deactivate")
     assert off.json()["active"] is False
+
+
+def test_every_bad_config_value_is_named_for_the_form(admin_client: TestClient) -> None:
+    response = admin_client.post(
+        "/api/v1/connections/test",
+        json={"connector": "demo", "config": {"database": "", "batch_size": "abc"}},
+    )
+    assert response.status_code == 422
+    problems = response.json()["problems"]
+    assert problems == {
+        "config.database": "Database file is required",
+        "config.batch_size": "Batch size 'abc' is not a whole number",
+    }

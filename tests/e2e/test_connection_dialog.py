@@ -164,6 +164,10 @@ def test_editing_keeps_the_secret_and_needs_no_test_for_a_rename(
     _sign_in(page, live_server, "admin", ADMIN_PASSWORD)
     page.goto(live_server.url + "/sync/connections/new")
     page.fill("#c-name", "Demo ERP")
+    page.click("#test-button")  # a missing mandatory value is shown next to its field
+    expect(page.locator("[data-error-for='config.database']")).to_have_text(
+        "Database file is required"
+    )
     page.fill("#cfg-database", str(erp))
     page.fill("#cfg-access_key", ACCESS_KEY)
     page.click("#test-button")

@@ -27,7 +27,8 @@ class ConfigErrors(ValidationError):
     def __init__(self, problems: dict[str, str]) -> None:
         first = next(iter(problems))
         message = "; ".join(f"{key}: {text}" for key, text in problems.items())
-        super().__init__(message, field=first)
+        # `problems` travels in the API's problem details, so a form can mark every field.
+        super().__init__(message, field=first, problems=problems)
         self.problems = problems
 
 
