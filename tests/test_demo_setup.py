@@ -31,4 +31,4 @@ def test_demo_has_admin_crm_and_an_active_demo_connection_and_is_idempotent(
     assert [(c.name, c.connector_key, c.active) for c in connections] == [
         ("Demo ERP", "demo", True)
     ]
-    assert (tmp_path / "demo-erp.db").exists()
+    assert (tmp_path / "demo-erp.sqlite").exists()

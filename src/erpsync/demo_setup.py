@@ -29,7 +29,7 @@ from erpsync.settings import Settings
 
 DEMO_LOGIN = "admin"
 DEMO_CONNECTION = "Demo ERP"
-DEMO_ERP_FILE = "demo-erp.db"
+DEMO_ERP_FILE = "demo-erp.sqlite"  # also where `erpsync demo erp` looks
 PASSWORD_FILE = "demo-admin-password"
 
 

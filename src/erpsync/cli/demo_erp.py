@@ -25,10 +25,11 @@ from erpsync.cli.runtime import console, fail, print_json
 from erpsync.connectors.demo import DemoErp, init_database
 from erpsync.connectors.demo.admin import actor_type_named
 from erpsync.connectors.demo.schema import NotADemoErp
+from erpsync.demo_setup import DEMO_ERP_FILE
 from erpsync.sdk import Actor, ActorType, ConnectorError
 from erpsync.settings import Settings
 
-DEFAULT_FILE = "demo-erp.sqlite"
+DEFAULT_FILE = DEMO_ERP_FILE
 P = ParamSpec("P")
 R = TypeVar("R")
 
