@@ -203,3 +203,41 @@ def test_editing_keeps_the_secret_and_needs_no_test_for_a_rename(
     page.click("#ok-button:enabled")
     expect(page.locator("[data-error-for=name]")).to_contain_text("already exists")
     shots(page, "duplicate-name")
+
+
+def test_changing_the_connector_keeps_name_and_description(
+    live_server: LiveServer, sqlite_database: Database, page: Any, shots: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    from tests.connections import plugin
+
+    installed = plugin.install(tmp_path / "plugins")
+    next(installed)
+    try:
+        make_user(sqlite_database, "admin", ADMIN_PASSWORD, "admin")
+        _sign_in(page, live_server, "admin", ADMIN_PASSWORD)
+        page.goto(live_server.url + "/sync/connections/new")
+        page.fill("#c-name", "Books")
+        page.fill("#c-description", "Main books")
+        page.select_option("#c-connector", "demo")
+        page.fill("#cfg-database", "/some/where.db")
+        page.select_option("#c-connector", plugin.KEY)
+        expect(page.locator("#cfg-host")).to_have_attribute("required", "")
+        expect(page.locator("#cfg-port")).to_have_value("5432")
+        expect(page.locator("#cfg-database")).to_have_count(0)
+        page.fill("#cfg-host", "erp.local")
+        page.fill("#cfg-password", "wrong")
+        page.click("#test-button")
+        expect(page.locator("#test-result")).to_have_text("Login failed for user erp on erp.local.")
+        page.fill("#cfg-password", "right")
+        page.click("#test-button")
+        expect(page.locator("#ok-button")).to_be_enabled()
+        shots(page, "other-connector")
+        page.select_option("#c-connector", "demo")
+        expect(page.locator("#ok-button")).to_be_disabled()
+        expect(page.locator("#cfg-database")).to_have_value("/some/where.db")
+        expect(page.locator("#c-name")).to_have_value("Books")
+        expect(page.locator("#c-description")).to_have_value("Main books")
+    finally:
+        next(installed, None)
