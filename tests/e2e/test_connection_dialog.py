@@ -241,3 +241,27 @@ def test_changing_the_connector_keeps_name_and_description(
         expect(page.locator("#c-description")).to_have_value("Main books")
     finally:
         next(installed, None)
+
+
+def test_the_dialog_speaks_swedish(
+    live_server: LiveServer, sqlite_database: Database, browser: Any, shots: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    make_user(sqlite_database, "admin", ADMIN_PASSWORD, "admin")
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        _sign_in(page, live_server, "admin", ADMIN_PASSWORD)
+        page.goto(live_server.url + "/sync")
+        expect(page.locator("h2")).to_have_text("ERP-kopplingar")
+        page.click("text=Lägg till")
+        expect(page.locator("#dialog-title")).to_have_text("Ange ny ERP-koppling")
+        expect(page.locator("#scope-link")).to_have_text("Inga användare eller grupper har valts")
+        expect(page.locator("#test-button")).to_have_text("Testa ERP-kopplingen")
+        page.click("#test-button")
+        expect(page.locator("#test-result")).to_have_text("Rätta de markerade fälten.")
+        expect(page.locator("#test-result")).to_have_class("bad-text")
+        shots(page, "swedish-dialog")
+    finally:
+        context.close()

@@ -197,6 +197,7 @@
         byId("form-error").textContent = unplaced;
         byId("form-error").hidden = false;
       }
+      return !unplaced; // every message sits next to its field
     }
 
     async function changeConnector() {
@@ -228,8 +229,7 @@
         showResult(answer.ok, answer.message);
       } catch (error) {
         passed = null;
-        showResult(false, error.message);
-        showProblem(error);
+        showResult(false, showProblem(error) ? texts.fix : error.message);
       } finally {
         byId("test-button").disabled = false;
       }
