@@ -136,3 +136,19 @@ def test_sync_pages_speak_swedish(admin_client: TestClient, database: Database) 
         "Testa ERP-kopplingen",
     ):
         assert text in dialog, text
+
+
+def test_edit_dialog_of_a_connector_no_longer_installed_says_so(
+    admin_client: TestClient, database: Database, demo_erp: str
+) -> None:
+    from erpsync.connections.models import Connection
+
+    created = _add(admin_client, demo_erp, "Old ERP")
+    with database.session() as session:
+        connection = session.get(Connection, created["id"])
+        assert connection is not None
+        connection.connector_key = "gone"
+    page = admin_client.get(f"/sync/connections/{created['id']}/edit")
+    assert page.status_code == 200
+    assert '<option value="gone" selected>gone (not installed)</option>' in page.text
+    assert '"fields_error": "' in page.text and "gone" in page.text.split('"fields_error"')[1]
