@@ -6,21 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from erpsync.connectors.demo.seed import init_database
 from erpsync.db import Database
+from tests.api.conftest import ACCESS_KEY
 from tests.conftest import make_user, signed_in
-
-ACCESS_KEY = "demo-access-key-1"
-
-
-@pytest.fixture(scope="session")
-def demo_erp(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("erp") / "demo-erp.db"
-    init_database(path, customers=30, suppliers=5, partners=2, access_key=ACCESS_KEY)
-    return str(path)
 
 
 def _config(demo_erp: str, **overrides: Any) -> dict[str, Any]:
