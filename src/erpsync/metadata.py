@@ -6,6 +6,7 @@ from erpsync.crm import models as crm_models
 from erpsync.db import positions
 from erpsync.db.base import Base
 from erpsync.mapping import models as mapping_models
+from erpsync.sync import models as sync_models
 
 __all__ = [
     "Base",
@@ -14,4 +15,5 @@ __all__ = [
     "crm_models",
     "mapping_models",
     "positions",
+    "sync_models",
 ]
