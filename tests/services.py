@@ -11,7 +11,7 @@ import pytest
 PG_ADMIN_URL = os.environ.get(
     "ERPSYNC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-MARIADB_URL = os.environ.get("ERPSYNC_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/")
+MARIADB_URL = os.environ.get("ERPSYNC_TEST_MARIADB_URL", "mysql+mysqldb://root@127.0.0.1:3306/")
 
 
 def services_required() -> bool:

@@ -1,0 +1,11 @@
+"""The SQL connector (R-CON-1): ERPs whose data sits in a database SQLAlchemy reaches.
+
+`SqlConnector` is the connector (key `sql`); `propose_mapping(engine)` proposes a
+mapping text from a reflected schema; `parse_mapping` reads one.
+"""
+
+from erpsync.connectors.sql.connector import SqlConnector
+from erpsync.connectors.sql.mapping import MappingError, parse_mapping
+from erpsync.connectors.sql.schema import propose_mapping
+
+__all__ = ["MappingError", "SqlConnector", "parse_mapping", "propose_mapping"]

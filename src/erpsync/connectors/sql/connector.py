@@ -1,0 +1,380 @@
+"""`SqlConnector` (R-CON-1): an ERP whose data sits in a SQL database.
+
+Configured by URL parts and a mapping text (see `mapping.py`); the mapping is
+checked against the reflected schema at `test_config` and `open`, so every name that
+reaches SQL is a reflected table or column. Reads stream (`stream.py`), writes run in
+one transaction per actor (`writes.py`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from erpsync.connectors.sql import stream, writes
+from erpsync.connectors.sql.database import (
+    Target,
+    instance_id,
+    make_engine,
+    target_of,
+    translated,
+)
+from erpsync.connectors.sql.mapping import MappingError, MappingSpec, parse_mapping
+from erpsync.connectors.sql.query import ActorQuery
+from erpsync.connectors.sql.schema import Schema, reflect
+from erpsync.sdk import (
+    Access,
+    Actor,
+    ActorRef,
+    ActorType,
+    ChangeBatch,
+    ChangeTracking,
+    ConfigValues,
+    Connector,
+    ConnectorError,
+    Field,
+    FieldType,
+    ListItem,
+    Response,
+    Restriction,
+    SaveResult,
+    Value,
+    config_error,
+    data_error,
+    unknown_connection,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OVERLAP = 60
+DEFAULT_BATCH = 1000
+
+CONFIG_FIELDS = [
+    Field(
+        "dialect",
+        "Database kind",
+        access=Access.MANDATORY,
+        default="postgresql",
+        description="postgresql, mysql, mariadb or sqlite.",
+    ),
+    Field("host", "Host", description="Name or address of the database server."),
+    Field("port", "Port", FieldType.INTEGER, description="Empty: the kind's usual port."),
+    Field(
+        "database",
+        "Database",
+        access=Access.MANDATORY,
+        description="Database name, or the file path for SQLite.",
+    ),
+    Field("user", "User"),
+    Field("password", "Password", FieldType.PASSWORD),
+    Field(
+        "mapping",
+        "Mapping (YAML)",
+        access=Access.MANDATORY,
+        description="Per actor type: table, key, filter, modified, parent, deleted, create, "
+        "fields; and the lists. See the connector guide.",
+    ),
+    Field(
+        "overlap_seconds",
+        "Overlap window (s)",
+        FieldType.INTEGER,
+        default=DEFAULT_OVERLAP,
+        description="Changes this much older than the last one seen are read again, so "
+        "rows committed late or with equal stamps are never lost.",
+    ),
+    Field("batch_size", "Batch size", FieldType.INTEGER, default=DEFAULT_BATCH),
+]
+
+
+def _whole(values: ConfigValues, key: str, default: int, low: int, high: int) -> int:
+    value = values.get(key)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise config_error(f"{key} must be a whole number from {low} to {high}.", code=key)
+    return value
+
+
+class _Opened:
+    """What `open` sets up: checked configuration, engine, reflected schema, queries."""
+
+    def __init__(self, values: ConfigValues) -> None:
+        self.overlap = _whole(values, "overlap_seconds", DEFAULT_OVERLAP, 0, 86_400)
+        self.batch_size = _whole(values, "batch_size", DEFAULT_BATCH, 1, 100_000)
+        self.target, url, self.password = target_of(values)
+        try:
+            self.mapping: MappingSpec = parse_mapping(str(values.get("mapping") or ""))
+        except MappingError as exc:
+            raise config_error(f"The mapping is not valid: {exc}", code="mapping") from None
+        self.engine: Engine = make_engine(self.target, url)
+        try:
+            with translated(self.target, self.password), self.engine.connect() as connection:
+                self.schema, problems = reflect(connection, self.mapping)
+            problems += _stamp_problems(self.mapping, self.schema)
+            if problems:
+                raise config_error(
+                    f"The mapping does not fit {self.target.where()}: " + "; ".join(problems) + ".",
+                    code="mapping",
+                )
+            dialect = self.engine.dialect.name
+            self.queries = {
+                actor_type: ActorQuery(spec, self.schema, dialect)
+                for actor_type, spec in self.mapping.actors.items()
+            }
+        except ConnectorError:
+            self.engine.dispose()
+            raise
+
+    def translated(self) -> Any:
+        return translated(self.target, self.password)
+
+
+def _stamp_problems(mapping: MappingSpec, schema: Schema) -> list[str]:
+    problems = []
+    for actor in mapping.actors.values():
+        if actor.modified or actor.table not in schema.tables:
+            continue
+        times = [
+            c.name
+            for c in schema.tables[actor.table].c
+            if isinstance(c.type, sa.DateTime | sa.Date)
+        ]
+        problems.append(
+            f"actors.{actor.actor_type}.modified: name the last-modified column "
+            f"(date/time columns of {actor.table}: {', '.join(times) or 'none'})"
+        )
+    return problems
+
+
+class SqlConnector(Connector):
+    """Any ERP whose tables SQLAlchemy reaches: PostgreSQL, MariaDB/MySQL, SQLite."""
+
+    key = "sql"
+    name = "SQL database"
+    version = "1.0.0"
+    description = "Reads and writes an ERP's own tables, declared by a mapping text."
+    change_tracking: ClassVar[ChangeTracking] = ChangeTracking.CURSOR
+    supported_actor_types: ClassVar[tuple[ActorType, ...]] = tuple(ActorType)
+    batch_size = DEFAULT_BATCH
+
+    def __init__(self) -> None:
+        self._opened: _Opened | None = None
+
+    # --- configuration ------------------------------------------------------------
+
+    def config_fields(self) -> list[Field]:
+        return list(CONFIG_FIELDS)
+
+    def test_config(self, values: ConfigValues) -> Response:
+        try:
+            opened = _Opened(values)
+        except ConnectorError as exc:
+            log.info("SQL connector test failed: %s", exc)
+            return exc.to_response()
+        try:
+            mapping = opened.mapping
+            return Response.success(
+                f"Connected to {opened.target.where()} as {opened.target.user or 'the file owner'}"
+                f"; the mapping fits ({', '.join(mapping.actors)}; "
+                f"{len(mapping.lists)} lists).",
+            )
+        finally:
+            opened.engine.dispose()
+
+    def open(self, connection_id: str, values: ConfigValues) -> None:
+        self.close()
+        opened = _Opened(values)
+        self._opened = opened
+        # A host that lowered the batch size on this instance keeps its lower value.
+        lowered = vars(self).get("batch_size")
+        self.batch_size = opened.batch_size if lowered is None else min(lowered, opened.batch_size)
+
+    def test_connection(self) -> Response:
+        opened = self._state()
+        with opened.translated(), opened.engine.connect() as connection:
+            connection.execute(sa.select(1))
+        return Response.success(f"{opened.target.where()} answers.")
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened.engine.dispose()
+            self._opened = None
+
+    def instance_id(self) -> str:
+        opened = self._state()
+        with opened.translated():
+            return instance_id(opened.engine, opened.target)
+
+    def _state(self) -> _Opened:
+        if self._opened is None:
+            raise unknown_connection("the SQL connector is not open")
+        return self._opened
+
+    def _query(self, actor_type: ActorType) -> ActorQuery:
+        query = self._state().queries.get(actor_type)
+        if query is None:
+            raise config_error(f"The mapping declares no {actor_type}.", code="actor_type")
+        return query
+
+    @property
+    def target(self) -> Target:
+        return self._state().target
+
+    # --- metadata -------------------------------------------------------------------
+
+    def actor_types(self) -> list[ActorType]:
+        return list(self._state().queries)
+
+    def actor_fields(self, actor_type: ActorType) -> list[Field]:
+        return list(self._query(actor_type).fields)
+
+    def searchable_fields(self, actor_type: ActorType) -> list[str]:
+        query = self._query(actor_type)
+        return [spec.key for spec in query.spec.fields if spec.searchable]
+
+    def lists(self) -> list[str]:
+        return list(self._state().mapping.lists)
+
+    def list_items(self, list_name: str) -> list[ListItem]:
+        opened = self._state()
+        spec = opened.mapping.lists.get(list_name)
+        if spec is None:
+            raise data_error(f"The mapping declares no list {list_name!r}.")
+        table = opened.schema.tables[spec.table]
+        gone = table.c[spec.deleted.column] if spec.deleted else sa.null()
+        statement = sa.select(table.c[spec.id], table.c[spec.code], table.c[spec.label], gone)
+        for ref, value in spec.filter:
+            statement = statement.where(
+                table.c[ref.column] == ActorQuery.bind(table.c[ref.column], value)
+            )
+        deleted_value = None if spec.deleted is None else spec.deleted.value
+        with opened.translated(), opened.engine.connect() as connection:
+            rows = connection.execute(statement.order_by(table.c[spec.id])).all()
+        return [
+            ListItem(
+                str(ident),
+                "" if code is None else str(code),
+                str(name if name not in (None, "") else code or ident),
+                gone_value is not None and _deleted(gone_value, deleted_value),
+            )
+            for ident, code, name, gone_value in rows
+        ]
+
+    # --- reading ----------------------------------------------------------------------
+
+    def get_actors(
+        self, actor_type: ActorType, keys: Sequence[str], field_keys: Sequence[str] | None = None
+    ) -> list[Actor]:
+        opened, query = self._state(), self._query(actor_type)
+        with opened.translated(), opened.engine.connect() as connection:
+            return writes.read(connection, query, keys, field_keys)
+
+    def _live(
+        self, query: ActorQuery, field_keys: Sequence[str] | None, where: list[Any], order: Any
+    ) -> Any:
+        statement, names = query.select(field_keys)
+        statement = statement.where(query.live(), *where).order_by(*order, query.key)
+        return statement, query.row_reader(names)
+
+    def search(
+        self,
+        actor_type: ActorType,
+        text: str,
+        field_keys: Sequence[str] | None = None,
+        limit: int = 50,
+    ) -> list[Actor]:
+        opened, query = self._state(), self._query(actor_type)
+        condition, rank = query.search_text(text, self.searchable_fields(actor_type))
+        statement, reader = self._live(query, field_keys, [condition], [rank])
+        with opened.translated(), opened.engine.connect() as connection:
+            return [reader(row) for row in connection.execute(statement.limit(limit))]
+
+    def search_advanced(
+        self,
+        actor_type: ActorType,
+        restrictions: Sequence[Restriction],
+        field_keys: Sequence[str] | None = None,
+        limit: int = 50,
+    ) -> list[Actor]:
+        opened, query = self._state(), self._query(actor_type)
+        try:
+            where = [query.restriction(restriction) for restriction in restrictions]
+        except (TypeError, ValueError) as exc:
+            raise data_error(f"Cannot search {actor_type}: {exc}.") from None
+        statement, reader = self._live(query, field_keys, where, [])
+        with opened.translated(), opened.engine.connect() as connection:
+            return [reader(row) for row in connection.execute(statement.limit(limit))]
+
+    def children(
+        self, parent_type: ActorType, parent_key: str, child_type: ActorType
+    ) -> list[Actor]:
+        opened, query = self._state(), self._query(child_type)
+        if query.parent is None or query.spec.parent_type is not parent_type:
+            return []
+        try:
+            key = ActorQuery.bind(query.parent, parent_key)
+        except (TypeError, ValueError):
+            return []
+        statement, reader = self._live(query, None, [query.parent == key], [])
+        with opened.translated(), opened.engine.connect() as connection:
+            return [reader(row) for row in connection.execute(statement)]
+
+    def cursor_order(self, cursor: str) -> str:
+        return stream.order_key(cursor)
+
+    def changes(
+        self, actor_type: ActorType, cursor: str | None, field_keys: Sequence[str] | None = None
+    ) -> Iterator[ChangeBatch]:
+        opened, query = self._state(), self._query(actor_type)
+        batches = stream.changes(
+            opened.engine, query, cursor, field_keys, self.batch_size, opened.overlap
+        )
+        while True:
+            with opened.translated():
+                batch = next(batches, None)
+            if batch is None:
+                return
+            yield batch
+
+    # --- writing ----------------------------------------------------------------------
+
+    def create(
+        self,
+        actor_type: ActorType,
+        values: Mapping[str, Value],
+        parent: ActorRef | None = None,
+        idempotency_key: str | None = None,
+    ) -> Actor:
+        opened, query = self._state(), self._query(actor_type)
+        with opened.translated(), opened.engine.begin() as connection:
+            key = writes.create(connection, query, values, parent)
+            return writes.read(connection, query, [key])[0]
+
+    def save(self, actors: Sequence[Actor]) -> list[SaveResult]:
+        opened = self._state()
+        results: list[SaveResult] = []
+        for actor in actors:
+            try:
+                query = self._query(actor.type)
+                with opened.translated(), opened.engine.begin() as connection:
+                    changed, stored = writes.save_one(connection, query, actor)
+            except ConnectorError as exc:
+                if exc.category == "config" or exc.category == "transient":
+                    raise
+                exc.actor_key = exc.actor_key or actor.key
+                if actor.key not in exc.user_explanation:
+                    exc.user_explanation = f"{actor.type} {actor.key}: {exc.user_explanation}"
+                results.append(SaveResult(actor.key, False, exc.to_response()))
+            else:
+                results.append(SaveResult(actor.key, changed, actor=stored))
+        return results
+
+
+def _deleted(stored: Any, deleted_value: Any) -> bool:
+    if isinstance(deleted_value, bool) or isinstance(stored, bool):
+        return bool(stored) is bool(deleted_value)
+    return bool(stored == deleted_value or str(stored) == str(deleted_value))

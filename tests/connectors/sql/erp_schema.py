@@ -1,0 +1,225 @@
+"""A realistic ERP schema the SQL connector tests create on PostgreSQL, MariaDB and SQLite.
+
+Customers and suppliers share `company`, told apart by flags; contacts hang under
+companies with their own stamp; projects under customers; lists of countries (id =
+code), currencies and payment terms (id ≠ code; one term inactive). `MAPPING` is the
+mapping text an administrator would write for it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+metadata = sa.MetaData()
+# Microsecond stamps on MariaDB too (its DATETIME defaults to whole seconds).
+STAMP = sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+country = sa.Table(
+    "country",
+    metadata,
+    sa.Column("code", sa.String(2), primary_key=True),
+    sa.Column("name", sa.String(60), nullable=False),
+)
+currency = sa.Table(
+    "currency",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("code", sa.String(3), nullable=False, unique=True),
+    sa.Column("name", sa.String(60), nullable=False),
+)
+payment_term = sa.Table(
+    "payment_term",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("code", sa.String(10), nullable=False),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+company = sa.Table(
+    "company",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(20)),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("org_no", sa.String(20)),
+    sa.Column("email", sa.String(80)),
+    sa.Column("phone", sa.String(30)),
+    sa.Column("city", sa.String(60)),
+    sa.Column("country_code", sa.String(2), sa.ForeignKey("country.code")),
+    sa.Column("currency_id", sa.Integer, sa.ForeignKey("currency.id")),
+    sa.Column("payment_term_id", sa.Integer, sa.ForeignKey("payment_term.id")),
+    sa.Column("credit_limit", sa.Numeric(12, 2)),
+    sa.Column("discount", sa.Double),
+    sa.Column("employees", sa.Integer),
+    sa.Column("blocked", sa.Boolean),
+    sa.Column("founded", sa.Date),
+    sa.Column("is_customer", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("is_supplier", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("updated_at", STAMP, nullable=False, index=True),
+)
+contact = sa.Table(
+    "contact",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("company_id", sa.Integer, sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("first_name", sa.String(40), nullable=False),
+    sa.Column("last_name", sa.String(40), nullable=False),
+    sa.Column("email", sa.String(80)),
+    sa.Column("phone", sa.String(30)),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("updated_at", STAMP, nullable=False),
+)
+project = sa.Table(
+    "project",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("number", sa.String(20)),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("customer_id", sa.Integer, sa.ForeignKey("company.id")),
+    sa.Column("budget", sa.Numeric(12, 2)),
+    sa.Column("start_date", sa.Date),
+    sa.Column("billable", sa.Boolean),
+    sa.Column("hours_estimate", sa.Integer),
+    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("updated_at", STAMP, nullable=False),
+)
+
+MAPPING = """
+actors:
+  Customer:
+    table: company
+    key: id
+    filter: {is_customer: true}
+    create: {is_customer: true}
+    modified: updated_at
+    deleted: {column: deleted, value: true}
+    fields:
+      - {key: id, name: Id, type: Integer}
+      - {key: code, name: Customer number}
+      - {key: name, name: Name, access: Mandatory}
+      - {key: org_no, name: Org no}
+      - {key: email, name: E-mail}
+      - {key: phone, name: Phone}
+      - {key: city, name: City}
+      - {key: country, column: country_code, name: Country, type: List, list: countries}
+      - {key: currency, column: currency_id, name: Currency, type: List, list: currencies}
+      - {key: terms, column: payment_term_id, name: Payment terms, type: List,
+         list: payment_terms}
+      - {key: credit_limit, name: Credit limit, type: Decimal}
+      - {key: discount, name: Discount %, type: Double}
+      - {key: employees, name: Employees, type: Integer}
+      - {key: blocked, name: Blocked, type: Checkbox}
+      - {key: founded, name: Founded, type: Date}
+      - {key: modified_at, column: updated_at, name: Modified, type: Datetime, access: ReadOnly}
+  Supplier:
+    table: company
+    key: id
+    filter: {is_supplier: true}
+    create: {is_supplier: true}
+    modified: updated_at
+    deleted: {column: deleted, value: true}
+    fields:
+      - {key: name, name: Name, access: Mandatory}
+      - {key: code, name: Supplier number}
+      - {key: email, name: E-mail}
+      - {key: currency, column: currency_id, name: Currency, type: List, list: currencies}
+  Person:
+    table: contact
+    key: id
+    joins: {company: {from: company_id, to: id}}
+    filter: {company.is_customer: true}
+    modified: [updated_at, company.updated_at]
+    parent: {column: company_id, type: Customer}
+    deleted: {column: active, value: false}
+    fields:
+      - {key: first_name, name: First name, access: Mandatory}
+      - {key: last_name, name: Last name, access: Mandatory}
+      - {key: email, name: E-mail}
+      - {key: phone, name: Phone}
+      - {key: company_name, column: company.name, name: Company}
+  Project:
+    table: project
+    key: id
+    modified: updated_at
+    parent: {column: customer_id, type: Customer}
+    deleted: {column: deleted, value: true}
+    fields:
+      - {key: name, name: Name, access: Mandatory}
+      - {key: number, name: Number}
+      - {key: budget, name: Budget, type: Decimal}
+      - {key: start_date, name: Start, type: Date}
+      - {key: billable, name: Billable, type: Checkbox}
+      - {key: hours_estimate, name: Estimated hours, type: Integer}
+lists:
+  countries: {table: country, id: code, code: code, name: name}
+  currencies: {table: currency, id: id, code: code, name: name}
+  payment_terms: {table: payment_term, id: id, code: code, name: name,
+                  deleted: {column: active, value: false}}
+"""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_schema(engine: sa.Engine) -> None:
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    seed(engine)
+
+
+def seed(engine: sa.Engine) -> None:
+    """Empty every table and write the lists and a few companies, contacts, projects."""
+    with engine.begin() as db:
+        for table in reversed(metadata.sorted_tables):
+            db.execute(table.delete())
+        db.execute(
+            country.insert(),
+            [
+                {"code": code, "name": name}
+                for code, name in [("SE", "Sweden"), ("NO", "Norway"), ("DK", "Denmark")]
+            ],
+        )
+        db.execute(
+            currency.insert(),
+            [
+                {"id": 1, "code": "SEK", "name": "Swedish krona"},
+                {"id": 2, "code": "EUR", "name": "Euro"},
+            ],
+        )
+        db.execute(
+            payment_term.insert(),
+            [
+                {"id": 11, "code": "30D", "name": "30 days net", "active": True},
+                {"id": 12, "code": "10D", "name": "10 days net", "active": True},
+                {"id": 13, "code": "PRE", "name": "Prepayment", "active": False},
+            ],
+        )
+        stamp = now()
+        ids = []
+        for number, (name, customer, supplier) in enumerate(
+            [("Acme AB", True, False), ("Nordic Parts", False, True), ("Both Oy", True, True)],
+            start=1,
+        ):
+            row = dict(
+                code=f"C{number}",
+                name=name,
+                country_code="SE",
+                currency_id=1,
+                payment_term_id=11,
+                credit_limit=Decimal("1000.00"),
+                founded=date(2001, 1, 1),
+                is_customer=customer,
+                is_supplier=supplier,
+                updated_at=stamp,
+            )
+            ids.append(db.execute(company.insert().values(row)).inserted_primary_key[0])
+        person = dict(first_name="Anna", last_name="Berg", updated_at=stamp)
+        db.execute(contact.insert().values(company_id=ids[0], **person))
+        work = dict(number="P1", name="Roll-out", updated_at=stamp)
+        db.execute(project.insert().values(customer_id=ids[0], **work))
