@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -169,16 +170,34 @@ class ActorQuery:
         return values
 
     def select(self, field_keys: Sequence[str] | None) -> tuple[sa.Select[Any], list[str]]:
-        """SELECT key, parent, deleted, stamp, fields… FROM … WHERE filter."""
+        """SELECT key, parent, deleted, stamp, fields… FROM … WHERE filter.
+
+        A column selected twice (the stamp, or the key, also exposed as a field) is
+        read once: drivers convert every value they hand over, and that is most of a
+        stream's cost.
+        """
         keys = list(self.field_map) if field_keys is None else list(field_keys)
-        extra = [
+        columns, _ = self._layout(keys)
+        statement = sa.select(*columns).select_from(self.source).where(*self.filter)
+        return statement, keys
+
+    def _layout(self, keys: Sequence[str]) -> tuple[list[Any], list[int]]:
+        """The selected columns and, per field key, the position of its value."""
+        columns: list[Any] = [
+            self.key,
             self.parent if self.parent is not None else sa.null(),
             self.deleted if self.deleted is not None else sa.null(),
             self.stamp if self.stamp is not None else sa.null(),
         ]
-        columns = [self.key, *extra, *(self.columns[key] for key in keys)]
-        statement = sa.select(*columns).select_from(self.source).where(*self.filter)
-        return statement, keys
+        positions = []
+        for key in keys:
+            column = self.columns[key]
+            found = next((i for i, seen in enumerate(columns) if seen is column), None)
+            if found is None:
+                found = len(columns)
+                columns.append(column)
+            positions.append(found)
+        return columns, positions
 
     def search_text(self, text: str, searchable: Sequence[str]) -> tuple[Any, Any]:
         """(WHERE, rank) of the plain search over searchable Text fields."""
@@ -235,9 +254,18 @@ class ActorQuery:
         fixes = [(key, conv) for key in keys if (conv := self.converters[key]) is not None]
         gone = None if self.spec.deleted is None else self.spec.deleted.value
         key_list = list(keys)
+        positions = self._layout(key_list)[1]
+        pick: Callable[[Sequence[Any]], Sequence[Any]]
+        if len(positions) > 1:
+            pick = itemgetter(*positions)
+        elif positions:
+            only = positions[0]
+            pick = lambda row: (row[only],)  # noqa: E731 - itemgetter of one is no tuple
+        else:
+            pick = lambda row: ()  # noqa: E731
 
         def read(row: Sequence[Any]) -> Actor:
-            values: dict[str, Value] = dict(zip(key_list, row[4:], strict=True))
+            values: dict[str, Value] = dict(zip(key_list, pick(row), strict=True))
             for key, conv in fixes:
                 value = values[key]
                 if value is not None:

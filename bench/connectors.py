@@ -1,0 +1,194 @@
+"""SQL connector change stream vs a raw driver loop, on MariaDB and PostgreSQL (R-CON-1).
+
+What: N customer rows (16 columns) read in (updated_at, id) order, first by a raw
+driver loop (mysqlclient `SSCursor` / psycopg named cursor, `fetchmany`), then
+through `SqlConnector.changes` (typed actors, batches with cursors), then through the
+`ConnectorHost` (which also checks every actor). Prints rows/s, the ratio to the raw
+loop and the peak RSS of each phase (sampled from /proc). Targets: connector ≥ 0.7×
+the raw loop, peak RSS < 200 MB at any N.
+
+    .venv/bin/python bench/connectors.py --rows 1000000 [--only mariadb|postgresql]
+
+Each database is created for the run (uniquely named) and dropped after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from erpsync.connectors.sql import SqlConnector
+from erpsync.sdk import ActorType
+from erpsync.sdk.host import ConnectorHost
+
+SERVERS = {
+    "mariadb": ("mysql+mysqldb://root@127.0.0.1:3306/", "`"),
+    "postgresql": ("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", '"'),
+}
+TEXTS = ["code", "name", "org_no", "email", "phone", "street", "zip", "city",
+         "country_code", "currency_code"]  # fmt: skip
+COLUMNS = [*TEXTS, "credit_limit", "discount", "employees", "blocked", "founded", "updated_at"]
+TYPES = {"credit_limit": "Decimal", "discount": "Double", "employees": "Integer",
+         "blocked": "Checkbox", "founded": "Date", "updated_at": "Datetime"}  # fmt: skip
+MAPPING = "actors:\n  Customer:\n    table: customer\n    key: id\n    modified: updated_at\n"
+MAPPING += "    fields:\n" + "".join(
+    f"      - {{key: {c}, type: {TYPES.get(c, 'Text')}}}\n" for c in COLUMNS
+)
+
+
+def _ddl(dialect: str) -> str:
+    stamp = "DATETIME(6)" if dialect == "mariadb" else "TIMESTAMP WITH TIME ZONE"
+    real = "DOUBLE" if dialect == "mariadb" else "DOUBLE PRECISION"
+    serial = "INT AUTO_INCREMENT" if dialect == "mariadb" else "SERIAL"
+    texts = ", ".join(f"{c} VARCHAR(80)" for c in COLUMNS[:10])
+    return (
+        f"CREATE TABLE customer (id {serial} PRIMARY KEY, {texts}, credit_limit NUMERIC(12,2), "
+        f"discount {real}, employees INT, blocked BOOLEAN, founded DATE, updated_at {stamp})"
+    )
+
+
+def _fill_sql(dialect: str, rows: int) -> str:
+    n = "seq" if dialect == "mariadb" else "n"
+    source = f"seq_1_to_{rows}" if dialect == "mariadb" else f"generate_series(1, {rows}) AS n"
+    text = [f"CONCAT('{c[:4]}-', {n})" for c in COLUMNS[:10]]
+    stamp = (
+        f"TIMESTAMP '2024-01-01 00:00:00' + INTERVAL ({n} DIV 7) SECOND"
+        if dialect == "mariadb"
+        else f"TIMESTAMPTZ '2024-01-01 00:00:00+00' + ({n} / 7) * INTERVAL '1 second'"
+    )
+    day = f"INTERVAL ({n} % 9000) DAY" if dialect == "mariadb" else f"({n} % 9000)"
+    values = [*text, f"{n} * 1.25", f"{n} / 3.0", f"{n} % 500", f"{n} % 2 = 0",
+              f"DATE '2000-01-01' + {day}", stamp]  # fmt: skip
+    return f"INSERT INTO customer ({', '.join(COLUMNS)}) SELECT {', '.join(values)} FROM {source}"
+
+
+@contextmanager
+def database(dialect: str, rows: int) -> Iterator[sa.URL]:
+    admin_url, quote = SERVERS[dialect]
+    name = f"erpsync_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.execute(sa.text(f"CREATE DATABASE {quote}{name}{quote}"))
+    url = sa.make_url(admin_url).set(database=name)
+    engine = sa.create_engine(url)
+    try:
+        started = time.perf_counter()
+        with engine.begin() as db:
+            db.execute(sa.text(_ddl(dialect)))
+            db.execute(sa.text(_fill_sql(dialect, rows)))
+            db.execute(sa.text("CREATE INDEX customer_stamp ON customer (updated_at, id)"))
+        if dialect == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+                db.execute(sa.text("VACUUM ANALYZE customer"))
+        print(f"  filled {rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
+        yield url
+    finally:
+        engine.dispose()
+        with admin.connect() as db:
+            drop = " WITH (FORCE)" if dialect == "postgresql" else ""
+            db.execute(sa.text(f"DROP DATABASE IF EXISTS {quote}{name}{quote}{drop}"))
+        admin.dispose()
+
+
+class PeakRss:
+    """Samples this process's resident memory every 20 ms while in use."""
+
+    def __enter__(self) -> PeakRss:
+        self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _rss() -> int:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._rss())
+
+
+def raw_loop(url: sa.URL, dialect: str) -> int:
+    query = f"SELECT id, {', '.join(COLUMNS)} FROM customer ORDER BY updated_at, id"
+    count = 0
+    if dialect == "mariadb":
+        import MySQLdb
+        import MySQLdb.cursors
+
+        db = MySQLdb.connect(host=url.host, user=url.username, database=url.database)
+        cursor = db.cursor(MySQLdb.cursors.SSCursor)
+    else:
+        import psycopg
+
+        db = psycopg.connect(host=url.host, user=url.username, dbname=url.database)
+        cursor = db.cursor(name="raw")
+    cursor.execute(query)
+    while rows := cursor.fetchmany(1000):
+        count += len(rows)
+    cursor.close()
+    db.close()
+    return count
+
+
+def _values(url: sa.URL, dialect: str) -> dict[str, Any]:
+    return {"dialect": dialect, "host": url.host, "user": url.username,
+            "database": url.database, "mapping": MAPPING}  # fmt: skip
+
+
+def connector_loop(url: sa.URL, dialect: str) -> int:
+    connector = SqlConnector()
+    connector.open("bench", _values(url, dialect))
+    count = sum(len(b.actors) for b in connector.changes(ActorType.CUSTOMER, None))
+    connector.close()
+    return count
+
+
+def host_loop(url: sa.URL, dialect: str) -> int:
+    host = ConnectorHost(SqlConnector(), timeout=120)
+    host.open("bench", _values(url, dialect))
+    count = sum(len(b.actors) for b in host.changes(ActorType.CUSTOMER, None))
+    host.close()
+    return count
+
+
+def measure(name: str, loop: Callable[[sa.URL, str], int], url: sa.URL, dialect: str) -> float:
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        count = loop(url, dialect)
+        seconds = time.perf_counter() - started
+    rate = count / seconds
+    print(f"  {name:<10} {count:>9,} rows {seconds:7.2f} s {rate:>10,.0f} rows/s "
+          f"peak RSS {rss.peak / 2**20:6.0f} MB", flush=True)  # fmt: skip
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=sorted(SERVERS))
+    args = parser.parse_args()
+    for dialect in [args.only] if args.only else ["mariadb", "postgresql"]:
+        print(f"{dialect}: {args.rows:,} customers × {len(COLUMNS) + 1} columns", flush=True)
+        with database(dialect, args.rows) as url:
+            raw = measure("raw driver", raw_loop, url, dialect)
+            mine = measure("connector", connector_loop, url, dialect)
+            hosted = measure("via host", host_loop, url, dialect)
+        print(f"  ratio connector/raw {mine / raw:.2f}×, via host/raw {hosted / raw:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
