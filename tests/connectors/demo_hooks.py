@@ -4,10 +4,11 @@ sample data written through the demo ERP's own hand-editing API (`DemoErp`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from erpsync.connectors.demo import DemoConnector, DemoErp, init_database
-from erpsync.sdk import ActorRef, ActorType, ConfigValues, Connector, Value
+from erpsync.sdk import ActorRef, ActorType, ConfigValues, Connector, PriceList, Product, Value
 from erpsync.sdk.testkit import ConformanceHooks, LateCommit
 
 
@@ -59,3 +60,7 @@ class DemoHooks(ConformanceHooks):
     ) -> LateCommit | None:
         with DemoErp(self.path) as erp:
             return erp.begin_late_commit(actor_type, values, parent)
+
+    def expected_price(self, price_list: PriceList, product: Product) -> Decimal | None:
+        with DemoErp(self.path) as erp:
+            return erp.price_of(price_list.id, product.code)

@@ -5,6 +5,10 @@ travel to the CRM (R-CON-4).
     erpsync demo erp show customer 10023
     erpsync demo erp set customer 10023 phone="+46 8 123 45" country=NO
     erpsync demo erp delete customer 10023
+    erpsync demo erp price TLS-1005                      # list price and price per list
+    erpsync demo erp price TLS-1005 --set 1299.00        # the list price (SEK)
+    erpsync demo erp price TLS-1005 --list export --set 109.00   # a fixed price in a list
+    erpsync demo erp upgrade                             # add products to an old file
 
 The database defaults to `demo-erp.sqlite` in the data directory (`--db` or
 `ERPSYNC_DEMO_ERP` choose another).
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -22,7 +27,7 @@ import typer
 from rich.table import Table
 
 from erpsync.cli.runtime import console, fail, print_json
-from erpsync.connectors.demo import DemoErp, init_database
+from erpsync.connectors.demo import DemoErp, init_database, prices
 from erpsync.connectors.demo.admin import actor_type_named
 from erpsync.connectors.demo.schema import NotADemoErp
 from erpsync.demo_setup import DEMO_ERP_FILE
@@ -97,7 +102,8 @@ def init(
     console.print(
         f"{counts.get('customer', 0)} customers, {counts.get('supplier', 0)} suppliers, "
         f"{counts.get('partner', 0)} partners, {counts['person']} persons, "
-        f"{counts['project']} projects; instance {instance}"
+        f"{counts['project']} projects, {counts.get('product', 0)} products; "
+        f"instance {instance}"
     )
 
 
@@ -175,3 +181,51 @@ def delete(
     with _open(db) as erp:
         done = erp.delete(kind, key)
     console.print(f"{kind} {key}: {'deleted' if done else 'was already deleted'}.")
+
+
+@app.command("price")
+@_erp_errors
+def price(
+    code: str = typer.Argument(..., help="The product code, e.g. TLS-1005."),
+    set_to: str | None = typer.Option(None, "--set", help="A new price, e.g. 1299.00."),
+    price_list: str | None = typer.Option(
+        None, "--list", help="Set a fixed price in this price list (id) instead of the list price."
+    ),
+    clear: bool = typer.Option(False, "--clear", help="Remove the fixed price of --list."),
+    db: Path | None = DbOption,
+) -> None:
+    """Show a product's prices, or set its list price or a fixed price in one list."""
+    with _open(db) as erp:
+        if clear:
+            if price_list is None:
+                raise fail("--clear needs --list, the price list whose fixed price goes.")
+            removed = erp.clear_fixed_price(code, price_list)
+            console.print(f"{code}: {'fixed price removed' if removed else 'had no fixed price'}.")
+        elif set_to is not None:
+            erp.set_price(code, _decimal(set_to), price_list)
+        shown = erp.product_prices(code)
+        lists = {pl.id: pl for pl in prices.price_lists(erp.db)}
+    table = Table("Price list", "Id", "Currency", "Price", title=f"Product {code}")
+    table.add_row("(list price)", "", "SEK", str(shown.pop("list_price")))
+    for list_id, value in shown.items():
+        table.add_row(lists[list_id].name, list_id, lists[list_id].currency, str(value))
+    console.print(table)
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise fail(f"--set: {text!r} is not a price; write e.g. 1299.00.") from None
+    if not value.is_finite() or value < 0:
+        raise fail(f"--set: {text!r} is not a price; write e.g. 1299.00.")
+    return value
+
+
+@app.command("upgrade")
+@_erp_errors
+def upgrade(db: Path | None = DbOption) -> None:
+    """Add products and price lists to a demo ERP made before they existed."""
+    with _open(db) as erp:
+        done = erp.upgrade()
+    console.print("Added products and price lists." if done else "The demo ERP is up to date.")

@@ -35,6 +35,13 @@ from erpsync.sdk.model import (
     Value,
 )
 from erpsync.sdk.operators import matches, operators_for, search_rank
+from erpsync.sdk.pricing import (
+    PriceList,
+    PricingCapability,
+    Product,
+    ProductPage,
+    has_pricing,
+)
 from erpsync.sdk.values import normalise, parse_text
 
 __all__ = [
@@ -53,6 +60,10 @@ __all__ = [
     "FieldType",
     "ListItem",
     "Operator",
+    "PriceList",
+    "PricingCapability",
+    "Product",
+    "ProductPage",
     "Response",
     "Restriction",
     "SaveResult",
@@ -60,6 +71,7 @@ __all__ = [
     "Value",
     "config_error",
     "data_error",
+    "has_pricing",
     "matches",
     "normalise",
     "operators_for",

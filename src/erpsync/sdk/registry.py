@@ -15,6 +15,7 @@ from importlib.metadata import EntryPoint, entry_points
 from erpsync.sdk.connector import Connector
 from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.model import ActorType, Category, ChangeTracking
+from erpsync.sdk.pricing import has_pricing
 
 GROUP = "erpsync.connectors"
 
@@ -30,6 +31,7 @@ class ConnectorInfo:
     actor_types: tuple[ActorType, ...] = ()
     change_tracking: ChangeTracking | None = None
     read_only: bool = False
+    pricing: bool = False  # offers price lists and products (`PricingCapability`)
     entry_point: str = ""
     load_error: str | None = None
 
@@ -46,6 +48,7 @@ class ConnectorInfo:
             "actor_types": [str(actor_type) for actor_type in self.actor_types],
             "change_tracking": None if self.change_tracking is None else str(self.change_tracking),
             "read_only": self.read_only,
+            "pricing": self.pricing,
             "entry_point": self.entry_point,
             "load_error": self.load_error,
         }
@@ -125,6 +128,7 @@ def _info(point: EntryPoint) -> ConnectorInfo:
         actor_types=tuple(cls.supported_actor_types),
         change_tracking=cls.change_tracking,
         read_only=cls.read_only,
+        pricing=has_pricing(cls),
         entry_point=point.value,
     )
 

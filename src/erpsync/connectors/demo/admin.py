@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 
-from erpsync.connectors.demo import writes
+from erpsync.connectors.demo import prices, products_seed, writes
 from erpsync.connectors.demo.fields import SPECS, TableSpec
-from erpsync.connectors.demo.schema import check_schema, connect, write
+from erpsync.connectors.demo.schema import check_schema, connect, now_text, write
 from erpsync.connectors.demo.store import Reader
 from erpsync.sdk import Actor, ActorRef, ActorType, FieldType, Value, data_error
 from erpsync.sdk.values import parse_text
@@ -154,4 +155,70 @@ class DemoErp:
                 f"SELECT COUNT(*) FROM {table} WHERE deleted = 0"  # noqa: S608 - fixed names
             ).fetchone()
             counts[table] = int(count)
+        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'product'").fetchone():
+            (count,) = self.db.execute("SELECT COUNT(*) FROM product WHERE deleted = 0").fetchone()
+            counts["product"] = int(count)
         return counts
+
+    # --- products and prices ------------------------------------------------------------
+
+    def upgrade(self) -> bool:
+        """Add products and price lists to a database made before they existed."""
+        return products_seed.upgrade(self.db)
+
+    def price_of(self, price_list_id: str, code: str) -> Decimal | None:
+        """The price the demo ERP computes for a product in a list (None: no such product
+        or list), straight from its tables and `compute_price`, not through a search."""
+        prices.require_products(self.db)
+        row = self.db.execute(
+            "SELECT p.list_price, l.rate, l.step, f.price FROM product p "
+            "JOIN price_list l ON l.id = ? LEFT JOIN fixed_price f "
+            "ON f.price_list_id = l.id AND f.product_code = p.code WHERE p.code = ?",
+            (price_list_id, code),
+        ).fetchone()
+        if row is None:
+            return None
+        list_price, rate, step, fixed = row
+        if fixed is not None:
+            return Decimal(str(fixed))
+        return prices.compute_price(Decimal(list_price), Decimal(rate), Decimal(step))
+
+    def product_prices(self, code: str) -> dict[str, Decimal | None]:
+        """The product's list price (key `list_price`) and its price in every list."""
+        prices.require_products(self.db)
+        found = self.db.execute("SELECT list_price FROM product WHERE code = ?", (code,))
+        row = found.fetchone()
+        if row is None:
+            raise data_error(f"The demo ERP has no product {code!r}.", key=code)
+        result: dict[str, Decimal | None] = {"list_price": Decimal(row[0])}
+        for (list_id,) in self.db.execute("SELECT id FROM price_list ORDER BY rowid").fetchall():
+            result[str(list_id)] = self.price_of(str(list_id), code)
+        return result
+
+    def set_price(self, code: str, price: Decimal, price_list_id: str | None = None) -> None:
+        """Set a product's list price (SEK), or its fixed price in one price list."""
+        self.product_prices(code)  # names an unknown product
+        with write(self.db):
+            if price_list_id is None:
+                self.db.execute(
+                    "UPDATE product SET list_price = ?, modified_at = ? WHERE code = ?",
+                    (str(price), now_text(), code),
+                )
+                return
+            known = self.db.execute("SELECT 1 FROM price_list WHERE id = ?", (price_list_id,))
+            if known.fetchone() is None:
+                raise data_error(f"The demo ERP has no price list {price_list_id!r}.")
+            self.db.execute(
+                "INSERT INTO fixed_price (price_list_id, product_code, price) VALUES (?, ?, ?) "
+                "ON CONFLICT (price_list_id, product_code) DO UPDATE SET price = excluded.price",
+                (price_list_id, code, str(price)),
+            )
+
+    def clear_fixed_price(self, code: str, price_list_id: str) -> bool:
+        """Let the list compute the product's price again; True if a fixed one was removed."""
+        with write(self.db):
+            gone = self.db.execute(
+                "DELETE FROM fixed_price WHERE price_list_id = ? AND product_code = ?",
+                (price_list_id, code),
+            )
+        return gone.rowcount > 0

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import ClassVar
 
-from erpsync.connectors.demo import writes
+from erpsync.connectors.demo import prices, writes
 from erpsync.connectors.demo.fields import CONFIG_FIELDS, LIST_NAMES, SPECS
 from erpsync.connectors.demo.schema import NotADemoErp, check_schema, connect, write
 from erpsync.connectors.demo.store import Reader, list_items
@@ -31,6 +31,10 @@ from erpsync.sdk import (
     ConnectorError,
     Field,
     ListItem,
+    PriceList,
+    PricingCapability,
+    Product,
+    ProductPage,
     Response,
     Restriction,
     SaveResult,
@@ -57,8 +61,9 @@ def _translated() -> Iterator[None]:
         raise
 
 
-class DemoConnector(Connector):
-    """The demo ERP: customers, suppliers, partners, persons, projects and five lists."""
+class DemoConnector(PricingCapability, Connector):
+    """The demo ERP: customers, suppliers, partners, persons, projects and five lists;
+    products and two price lists (SEK and EUR)."""
 
     key = "demo"
     name = "Demo ERP"
@@ -227,6 +232,27 @@ class DemoConnector(Connector):
             yield ChangeBatch(actors, str(after), complete)
             if complete:
                 return
+
+    # --- pricing (PricingCapability) -----------------------------------------------------
+
+    def price_lists(self) -> list[PriceList]:
+        with _translated():
+            return prices.price_lists(self._conn())
+
+    def products(
+        self,
+        price_list_id: str,
+        query: str = "",
+        restrictions: Sequence[Restriction] = (),
+        offset: int = 0,
+        limit: int = 50,
+    ) -> ProductPage:
+        with _translated():
+            return prices.products(self._conn(), price_list_id, query, restrictions, offset, limit)
+
+    def product(self, price_list_id: str, code: str) -> Product | None:
+        with _translated():
+            return prices.product(self._conn(), price_list_id, code)
 
     # --- writing ---------------------------------------------------------------------------
 

@@ -16,12 +16,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from erpsync.connectors.demo import prices
 from erpsync.sdk import FieldType, Value
 from erpsync.sdk.model import Operator, Restriction
 from erpsync.sdk.operators import matches, search_rank
 
 SCHEMA_NAME = "erpsync-demo-erp"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: products and price lists (`products_seed`)
+#: Versions this code opens; version 1 (no products) is upgraded by `DemoErp`.
+SUPPORTED_VERSIONS = ("1", SCHEMA_VERSION)
 
 _COMPANY_COLUMNS = """
     name TEXT NOT NULL, org_no TEXT, vat_no TEXT, address1 TEXT, address2 TEXT, zip TEXT,
@@ -96,8 +99,11 @@ def check_schema(connection: sqlite3.Connection) -> dict[str, str]:
         raise NotADemoErp(f"not a demo ERP database ({exc})") from None
     if meta.get("schema") != SCHEMA_NAME:
         raise NotADemoErp("not a demo ERP database (no demo ERP schema mark)")
-    if meta.get("schema_version") != SCHEMA_VERSION:
-        raise NotADemoErp(f"demo ERP schema version {meta.get('schema_version')} is not supported")
+    if meta.get("schema_version") not in SUPPORTED_VERSIONS:
+        raise NotADemoErp(
+            f"demo ERP schema version {meta.get('schema_version')} is not supported; "
+            "re-create it with `erpsync demo erp init`"
+        )
     return meta
 
 
@@ -188,3 +194,4 @@ def _register_functions(connection: sqlite3.Connection) -> None:
     connection.create_function("erp_text", 3, _text_op, deterministic=True)
     connection.create_function("erp_dec_cmp", 2, _decimal_cmp, deterministic=True)
     connection.create_function("erp_rank", -1, _rank, deterministic=True)
+    prices.register(connection)

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from erpsync.connectors.demo.products_seed import create_products
 from erpsync.connectors.demo.schema import (
     DDL,
     SCHEMA_NAME,
@@ -172,6 +173,7 @@ def init_database(
     suppliers: int = 100,
     partners: int = 20,
     access_key: str | None = None,
+    products: int = 200,
 ) -> str:
     """Create and seed a demo ERP database at `path` (which must not exist).
 
@@ -194,6 +196,7 @@ def init_database(
         db.executescript(DDL)
         with write(db):
             _fill(db, tables, instance_id, access_key)
+            create_products(db, products, seed)
     finally:
         db.close()
     return instance_id

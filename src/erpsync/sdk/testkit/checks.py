@@ -13,6 +13,12 @@ from erpsync.sdk.testkit.checks_meta import (
     check_test_config_and_categories,
     check_unknown_keys,
 )
+from erpsync.sdk.testkit.checks_pricing import (
+    check_price_lists,
+    check_product_prices,
+    check_products_paging,
+    check_products_search,
+)
 from erpsync.sdk.testkit.checks_read import (
     check_children,
     check_get_actors,
@@ -59,5 +65,9 @@ CHECKS: dict[str, Check] = {
         check_create_round_trip,
         check_idempotent_create,
         check_save_is_idempotent,
+        check_price_lists,
+        check_products_paging,
+        check_products_search,
+        check_product_prices,
     )
 }

@@ -20,6 +20,7 @@ from erpsync.sdk.connector import ConfigValues, Connector
 from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sdk.model import Actor, ActorRef, ActorType, ChangeBatch, Field, FieldType, Value
+from erpsync.sdk.pricing import PriceList, Product
 from erpsync.sdk.values import normalise
 
 #: The batch size the kit forces, so small samples cross batch boundaries.
@@ -110,6 +111,11 @@ class ConformanceHooks:
         """Optional: write an actor in a transaction left open; its `commit()` makes it
         visible. Make it the hardest case for your ERP (stamp taken early). None skips
         the late-commit check."""
+        return None
+
+    def expected_price(self, price_list: PriceList, product: Product) -> Decimal | None:
+        """Optional, for pricing connectors: the price the ERP itself computes for this
+        product in this list (None skips the comparison)."""
         return None
 
 
