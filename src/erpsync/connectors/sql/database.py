@@ -121,7 +121,11 @@ def make_engine(target: Target, url: URL) -> Engine:
                 f"There is no SQLite database file at {target.database}.", code="database"
             )
         return create_engine(url, connect_args={"timeout": 10})
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT}
+    if target.driver.startswith("postgresql"):
+        # Stamps come back labelled UTC, so streams need not convert each one.
+        connect_args["options"] = "-c timezone=UTC"
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def scrub(message: str, password: str) -> str:

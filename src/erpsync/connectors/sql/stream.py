@@ -12,15 +12,17 @@ overlap rows keeps the cursor it started from.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
-from erpsync.connectors.sql.query import ActorQuery, _to_datetime, to_column
-from erpsync.sdk import ChangeBatch, ConnectorError
+from erpsync.connectors.sql.query import ActorQuery, RowReader, _to_datetime, to_column
+from erpsync.sdk import Actor, ChangeBatch, ConnectorError
 
 Position = tuple[datetime, Any] | None
 
@@ -98,17 +100,48 @@ def changes(
     reader = query.row_reader(names)
     size = max(1, batch_size)
     with engine.connect() as connection:
-        result = connection.execution_options(stream_results=True, yield_per=size).execute(
-            statement
-        )
-        pending: list[Any] | None = None
-        for rows in result.partitions(size):
+        pending: Sequence[Any] | None = None
+        for rows in _rows(connection, statement, size):
             if pending is not None:
                 batch, position = _batch(pending, reader, position)
                 yield ChangeBatch(batch, encode(position))
-            pending = list(rows)
+            pending = rows
         batch, position = _batch(pending or [], reader, position)
         yield ChangeBatch(batch, encode(position), complete=True)
+
+
+def _rows(connection: Connection, statement: Any, size: int) -> Iterator[Sequence[Any]]:
+    """The rows of `statement` through a server-side cursor, `size` at a time.
+
+    With psycopg and mysqlclient the driver's own tuples are used, skipping
+    SQLAlchemy's Row objects: at a million rows that is a quarter of the time, and the
+    row readers convert every value themselves. Other drivers go through SQLAlchemy.
+    """
+    dialect = connection.dialect
+    if dialect.driver not in ("psycopg", "mysqldb"):
+        options = connection.execution_options(stream_results=True, yield_per=size)
+        yield from options.execute(statement).partitions(size)
+        return
+    compiled = statement.compile(dialect=dialect)
+    params = compiled.construct_params()
+    args: Any = [params[name] for name in compiled.positiontup or []]
+    if not dialect.positional:
+        args = params
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    if dialect.driver == "psycopg":
+        cursor = dbapi.cursor(name=f"erpsync_{uuid.uuid4().hex[:16]}")
+    else:
+        cursor = dbapi.cursor(dialect.loaded_dbapi.cursors.SSCursor)
+    error = dialect.loaded_dbapi.Error
+    try:
+        cursor.execute(compiled.string, args)
+        while rows := cursor.fetchmany(size):
+            yield rows
+    except error as exc:
+        raise DBAPIError.instance(compiled.string, args, exc, error) from exc
+    finally:
+        cursor.close()
 
 
 def _bound(column: sa.Column[Any], expr: Any, value: datetime) -> Any:
@@ -116,8 +149,10 @@ def _bound(column: sa.Column[Any], expr: Any, value: datetime) -> Any:
     return sa.literal(to_column(column, value), expr.type)
 
 
-def _batch(rows: list[Any], reader: Any, position: Position) -> tuple[list[Any], Position]:
-    actors = [reader(row) for row in rows]
+def _batch(
+    rows: Sequence[Any], reader: RowReader, position: Position
+) -> tuple[list[Actor], Position]:
+    actors = reader.many(rows)
     for row in reversed(rows):
         if row[3] is not None:
             stamp = _to_datetime(row[3])
