@@ -6,6 +6,7 @@ from erpsync.crm import models as crm_models
 from erpsync.db import positions
 from erpsync.db.base import Base
 from erpsync.mapping import models as mapping_models
+from erpsync.pricing import models as pricing_models
 from erpsync.sync import models as sync_models
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "crm_models",
     "mapping_models",
     "positions",
+    "pricing_models",
     "sync_models",
 ]

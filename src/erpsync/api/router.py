@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from erpsync.api import accounts, companies, connections, crm_lists, persons, projects
+from erpsync.api import accounts, companies, connections, crm_lists, persons, pricing, projects
 
 
 def build() -> APIRouter:
@@ -15,4 +15,5 @@ def build() -> APIRouter:
     router.include_router(projects.router)
     router.include_router(crm_lists.router)
     router.include_router(connections.router)
+    router.include_router(pricing.router)
     return router

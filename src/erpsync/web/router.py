@@ -10,6 +10,7 @@ from erpsync.web import (
     pages_companies,
     pages_home,
     pages_persons,
+    pages_products,
     pages_projects,
     pages_sync,
 )
@@ -23,5 +24,6 @@ def build() -> APIRouter:
     router.include_router(pages_companies.router)
     router.include_router(pages_persons.router)
     router.include_router(pages_projects.router)
+    router.include_router(pages_products.router)
     router.include_router(pages_sync.router)
     return router

@@ -1,0 +1,266 @@
+"""Price lists and products through ERP connections (R-CONN-6): the one place of the rules.
+
+- Scope: a connection outside the user's scope does not exist for them (404, absent
+  from lists); administrators are always in scope (`connections.scope`).
+- Only live connections whose connector has the pricing capability offer products;
+  users see active ones, administrators also inactive ones (to set them up).
+- An administrator may restrict which price lists a connection exposes
+  (`AllowedPriceList`; none stored = all). A list not exposed is 404 like any unknown one.
+- Answers are fetched live through `PricingHost` (timeout, checks) and cached briefly
+  (`cache.TtlCache`, 60 s per connection + list + query). An unreachable ERP is a 503
+  whose message says so; the cost price is shown to administrators only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from erpsync.accounts.models import User
+from erpsync.connections import catalog
+from erpsync.connections import service as connections
+from erpsync.connections.models import Connection
+from erpsync.connections.service import Keys, stored_values
+from erpsync.errors import NotFound, TransientError, ValidationError
+from erpsync.pricing.cache import TtlCache, shared_cache
+from erpsync.pricing.models import AllowedPriceList
+from erpsync.pricing.schemas import (
+    PriceListRead,
+    ProductPageRead,
+    ProductQuery,
+    ProductRead,
+)
+from erpsync.sdk import Operator, PriceList, Product, ProductPage, Restriction, has_pricing
+from erpsync.sdk.errors import ConnectorError
+from erpsync.sdk.model import Category
+from erpsync.sdk.pricing import UNKNOWN_PRICE_LIST
+from erpsync.sdk.pricing_host import PricingHost
+
+T = TypeVar("T")
+
+
+class ErpUnavailable(TransientError):
+    """The ERP behind a connection did not answer (or answered with a failure)."""
+
+    title = "ERP unavailable"
+
+
+def offers_pricing(connection: Connection) -> bool:
+    if connection.is_remote or not catalog.is_installed(connection.connector_key):
+        return False
+    return has_pricing(catalog.connector_class(connection.connector_key))
+
+
+def _usable(user: User, connection: Connection) -> bool:
+    live = connection.deleted_at is None
+    return live and (connection.active or user.is_admin) and offers_pricing(connection)
+
+
+def pricing_connections(session: Session, user: User) -> list[Connection]:
+    """The connections in the user's scope that offer price lists (active ones for users)."""
+    return [c for c in connections.list_visible(session, user) if _usable(user, c)]
+
+
+def connection_for(session: Session, user: User, connection_id: int) -> Connection:
+    """The connection, or 404 when it is outside the scope or offers no price lists."""
+    connection = connections.get(session, user, connection_id)
+    if not _usable(user, connection):
+        raise NotFound(f"No connection with id {connection_id} offers price lists.")
+    return connection
+
+
+def _ask(keys: Keys, connection: Connection, call: Callable[[PricingHost], T]) -> T:
+    """Open the connector on the connection, make one pricing call, close it."""
+    try:
+        host = catalog.host(connection.connector_key, connection.timeout)
+        host.open(str(connection.id), stored_values(keys, connection))
+        try:
+            return call(PricingHost(host))
+        finally:
+            host.close()
+    except ConnectorError as exc:
+        if exc.code == UNKNOWN_PRICE_LIST:
+            raise NotFound("No such price list.", field="price_list") from exc
+        if exc.category is Category.DATA and exc.field and exc.code == "bad_restriction":
+            raise ValidationError(exc.user_explanation, field=exc.field) from exc
+        raise ErpUnavailable(
+            f"The ERP of '{connection.name}' cannot answer now: {exc.user_explanation} "
+            "Try again in a moment, or ask an administrator to check the connection.",
+            field="connection",
+        ) from exc
+
+
+def _cached(
+    cache: TtlCache, connection: Connection, what: tuple[object, ...], compute: Callable[[], T]
+) -> T:
+    stamp = connection.updated_at.isoformat() if connection.updated_at else ""
+    return cache.get((connection.id, stamp, *what), compute)
+
+
+def allowed_ids(session: Session, connection_id: int) -> set[str]:
+    rows = session.scalars(
+        select(AllowedPriceList.price_list_id).where(
+            AllowedPriceList.connection_id == connection_id
+        )
+    )
+    return set(rows)
+
+
+def _all_lists(keys: Keys, connection: Connection, cache: TtlCache) -> list[PriceList]:
+    return _cached(
+        cache, connection, ("price_lists",), lambda: _ask(keys, connection, PricingHost.price_lists)
+    )
+
+
+def _exposed(
+    session: Session, keys: Keys, connection: Connection, cache: TtlCache
+) -> list[PriceList]:
+    allowed = allowed_ids(session, connection.id)
+    found = _all_lists(keys, connection, cache)
+    return [pl for pl in found if not allowed or pl.id in allowed]
+
+
+def price_lists(
+    session: Session, keys: Keys, user: User, connection_id: int, cache: TtlCache | None = None
+) -> list[PriceListRead]:
+    connection = connection_for(session, user, connection_id)
+    exposed = _exposed(session, keys, connection, cache or shared_cache())
+    return [_list_read(pl) for pl in exposed]
+
+
+def _price_list(
+    session: Session, keys: Keys, connection: Connection, price_list_id: str, cache: TtlCache
+) -> PriceList:
+    for price_list in _exposed(session, keys, connection, cache):
+        if price_list.id == price_list_id:
+            return price_list
+    raise NotFound(f"No price list '{price_list_id}' in this connection.", field="price_list")
+
+
+def restrictions_of(query: ProductQuery) -> list[Restriction]:
+    found: list[Restriction] = []
+    if query.code_begins:
+        found.append(Restriction("code", Operator.BEGINS, (query.code_begins,)))
+    if query.code_contains:
+        found.append(Restriction("code", Operator.CONTAINS, (query.code_contains,)))
+    if query.name_contains:
+        found.append(Restriction("name", Operator.CONTAINS, (query.name_contains,)))
+    low, high = query.price_min, query.price_max
+    if low is not None and high is not None:
+        found.append(Restriction("price", Operator.BETWEEN, (low, high)))
+    elif low is not None:
+        found.append(Restriction("price", Operator.GE, (low,)))
+    elif high is not None:
+        found.append(Restriction("price", Operator.LE, (high,)))
+    return found
+
+
+def products(
+    session: Session,
+    keys: Keys,
+    user: User,
+    connection_id: int,
+    price_list_id: str,
+    query: ProductQuery,
+    cache: TtlCache | None = None,
+) -> ProductPageRead:
+    cache = cache or shared_cache()
+    connection = connection_for(session, user, connection_id)
+    price_list = _price_list(session, keys, connection, price_list_id, cache)
+    restrictions = restrictions_of(query)
+
+    def fetch(host: PricingHost) -> ProductPage:
+        return host.products(
+            price_list.id, query.q.strip(), restrictions, query.offset, query.limit
+        )
+
+    page = _cached(
+        cache,
+        connection,
+        ("products", price_list.id, *query.cache_key()),
+        lambda: _ask(keys, connection, fetch),
+    )
+    return ProductPageRead(
+        price_list=_list_read(price_list),
+        items=[_product_read(p, price_list, user) for p in page.items],
+        total=page.total,
+        offset=query.offset,
+        limit=query.limit,
+    )
+
+
+def product(
+    session: Session,
+    keys: Keys,
+    user: User,
+    connection_id: int,
+    price_list_id: str,
+    code: str,
+    cache: TtlCache | None = None,
+) -> tuple[PriceListRead, ProductRead]:
+    cache = cache or shared_cache()
+    connection = connection_for(session, user, connection_id)
+    price_list = _price_list(session, keys, connection, price_list_id, cache)
+    found = _cached(
+        cache,
+        connection,
+        ("product", price_list.id, code),
+        lambda: _ask(keys, connection, lambda host: host.product(price_list.id, code)),
+    )
+    if found is None:
+        raise NotFound(f"No product '{code}' in the price list.", field="code")
+    return _list_read(price_list), _product_read(found, price_list, user)
+
+
+def set_allowed(
+    session: Session,
+    keys: Keys,
+    admin: User,
+    connection_id: int,
+    ids: list[str],
+    cache: TtlCache | None = None,
+) -> list[str]:
+    """Restrict the price lists a connection exposes (empty: all); ids must exist."""
+    connection = connection_for(session, admin, connection_id)
+    known = {pl.id for pl in _all_lists(keys, connection, cache or shared_cache())}
+    unknown = [pl for pl in ids if pl not in known]
+    if unknown:
+        names = ", ".join(sorted(known))
+        raise ValidationError(
+            f"price_lists: the ERP has no price list '{unknown[0]}' (it has: {names}).",
+            field="price_lists",
+        )
+    session.execute(delete(AllowedPriceList).where(AllowedPriceList.connection_id == connection.id))
+    chosen = sorted(set(ids))
+    session.add_all(AllowedPriceList(connection_id=connection.id, price_list_id=i) for i in chosen)
+    session.flush()
+    return chosen
+
+
+def _list_read(price_list: PriceList) -> PriceListRead:
+    return PriceListRead(
+        id=price_list.id,
+        name=price_list.name,
+        currency=price_list.currency,
+        valid_from=price_list.valid_from,
+        valid_to=price_list.valid_to,
+        active=price_list.active,
+    )
+
+
+def _product_read(product: Product, price_list: PriceList, user: User) -> ProductRead:
+    return ProductRead(
+        code=product.code,
+        name=product.name,
+        description=product.description,
+        unit=product.unit,
+        list_price=product.list_price,
+        cost=product.cost if user.is_admin else None,
+        vat_code=product.vat_code,
+        in_stock=product.in_stock,
+        price=product.price,
+        currency=price_list.currency,
+    )
