@@ -1,0 +1,1 @@
+"""Tests of the Tryton connector against a real trytond (R-CON-2)."""
