@@ -34,6 +34,8 @@ SOURCES = (PARTY, ADDRESS, MECHANISM)
 STAMP = "last_modified_at"
 Position = tuple[int, int]  # (stamp in µs since the epoch, id); (0, 0) = the beginning
 START: Position = (0, 0)
+#: Rows per page of the address and mechanism sub-streams.
+ROW_PAGE = 200
 
 
 def encode_cursor(read_at: int, positions: Sequence[Position]) -> str:
@@ -128,20 +130,51 @@ class PartyStream:
             before, positions = given[0], list(given[1])
             read_from = [self._start(p, before) for p in positions]
         for index, source in enumerate(SOURCES):
-            last_source = index == len(SOURCES) - 1
             at = read_from[index]
+            # Address and mechanism rows often name no party to report (skipped, or
+            # repeated): read them in larger pages, batches still hold ≤ size actors.
+            page = size if source == PARTY else max(size, ROW_PAGE)
             while True:
-                rows = self._page(source, at, size)
-                full = len(rows) >= size
+                rows = self._page(source, at, page)
+                for actors, upto in self._batches(source, rows, field_keys, size):
+                    positions[index] = max(positions[index], upto)
+                    yield ChangeBatch(actors, encode_cursor(read_at, positions))
                 if rows:
                     at = _position(rows[-1])
                     positions[index] = max(positions[index], at)
-                if rows or (last_source and not full):
-                    actors = self._actors(source, rows, field_keys)
-                    done = last_source and not full
-                    yield ChangeBatch(actors, encode_cursor(read_at, positions), done)
-                if not full:
+                if len(rows) < page:
                     break
+        yield ChangeBatch([], encode_cursor(read_at, positions), True)
+
+    def _batches(
+        self,
+        source: str,
+        rows: list[dict[str, Any]],
+        field_keys: Sequence[str] | None,
+        size: int,
+    ) -> Iterator[tuple[list[Actor], Position]]:
+        """Batches of ≤ size actors from one page, each with the position of the last
+        row it covers (resuming there re-reads the rest of the page: nothing is lost)."""
+        if not rows:
+            return
+        if source == PARTY:
+            yield self.parties.actors(rows, field_keys), _position(rows[-1])
+            return
+        ids = list(dict.fromkeys(row["party"] for row in rows if row.get("party")))
+        parties = {row["id"]: row for row in self.parties.rows(ids, [STAMP])}
+        chosen: list[int] = []
+        upto = START
+        for row in rows:
+            party = parties.get(row.get("party"))
+            if party is None or row[STAMP] == party[STAMP] or party["id"] in chosen:
+                continue
+            if len(chosen) == size:
+                yield self.parties.actors([parties[i] for i in chosen], field_keys), upto
+                chosen = []
+            chosen.append(party["id"])
+            upto = _position(row)
+        if chosen:
+            yield self.parties.actors([parties[i] for i in chosen], field_keys), upto
 
     def _start(self, position: Position, read_at: int) -> Position:
         """Where a resumed sub-stream reads from (see the module docstring)."""
@@ -149,20 +182,6 @@ class PartyStream:
             return START
         floor = (read_at or position[0]) - self.overlap_us
         return position if position[0] < floor else (max(0, floor), 0)
-
-    def _actors(
-        self, source: str, rows: list[dict[str, Any]], field_keys: Sequence[str] | None
-    ) -> list[Actor]:
-        if source == PARTY:
-            return self.parties.actors(rows, field_keys)
-        ids = list(dict.fromkeys(row["party"] for row in rows if row.get("party")))
-        parties = {row["id"]: row for row in self.parties.rows(ids, [STAMP])}
-        changed = {
-            row["party"]
-            for row in rows
-            if row["party"] in parties and row[STAMP] != parties[row["party"]][STAMP]
-        }
-        return self.parties.actors([parties[i] for i in ids if i in changed], field_keys)
 
 
 def _position(row: dict[str, Any]) -> Position:
