@@ -1,0 +1,79 @@
+"""The state one run carries through its passes: database, host, lease, counts, plan.
+
+Batch transactions come from `batch()`: they check the lease before committing and a
+dry run rolls them back, so a dry run executes exactly the statements a real run does
+(R-SYNC-8: one code path) and keeps what they would have written as its plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from erpsync.db import Database
+from erpsync.sdk.host import ConnectorHost
+from erpsync.sync import journal, lease
+from erpsync.sync.crmrows import ListCodes
+from erpsync.sync.retry import Backoff
+
+COUNT_KEYS = ("read", "created", "updated", "unchanged", "conflicts", "dead_letters")
+PLAN_LIMIT = 1000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class RunContext:
+    database: Database
+    connection_id: int
+    run_id: int | None
+    token: int | None
+    host: ConnectorHost
+    codes: ListCodes
+    dry_run: bool = False
+    backoff: Backoff = field(default_factory=Backoff)
+    clock: Callable[[], datetime] = utc_now
+    progress: Callable[[RunContext, str], None] | None = None
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    plan: list[dict[str, Any]] = field(default_factory=list)
+    stage: str = ""
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    @contextmanager
+    def batch(self) -> Iterator[Session]:
+        """One batch transaction: committed with the lease checked, or rolled back."""
+        session = self.database.session_factory()
+        try:
+            yield session
+            if self.token is not None:
+                lease.check(session, self.connection_id, self.token, self.clock())
+            if self.dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def record(self, session: Session, entries: journal.Entries) -> None:
+        """Write a batch's log, conflicts and dead letters; a dry run keeps them as its plan."""
+        journal.write(session, self.connection_id, self.run_id, entries)
+        self.count("dead_letters", len(entries.dead))
+        if self.dry_run and len(self.plan) < PLAN_LIMIT:
+            self.plan.extend(entries.log[: PLAN_LIMIT - len(self.plan)])
+
+    def report(self, stage: str) -> None:
+        self.stage = stage
+        if self.progress is not None:
+            self.progress(self, stage)

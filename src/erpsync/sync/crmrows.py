@@ -1,0 +1,186 @@
+"""The CRM side of the engine in bulk: read records by id, update and insert them with
+Core statements and change positions (R-SEM-3), find changes after a position.
+
+A CRM row is a dict of CRM field keys (as in `mapping.crm_fields`) to CRM values:
+text, the *code* of a list item, or a checkbox; `company_id` and `change_pos` ride
+along. No ORM objects are made here: the hot path of a sync is executemany.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Table, and_, bindparam, exists, insert, select, update
+from sqlalchemy.orm import Session
+
+from erpsync.crm.models import Company, ListItem, Person, Project
+from erpsync.db.base import utcnow
+from erpsync.db.positions import allocate_positions
+from erpsync.errors import DataError
+from erpsync.mapping.crm_fields import CATALOGUE, COMPANY, PERSON, PROJECT
+from erpsync.sdk.model import FieldType
+from erpsync.sync.models import LINK_ACTIVE, Link
+
+CrmRow = dict[str, Any]
+TABLES: dict[str, Table] = {
+    COMPANY: Company.__table__,  # type: ignore[dict-item]
+    PERSON: Person.__table__,  # type: ignore[dict-item]
+    PROJECT: Project.__table__,  # type: ignore[dict-item]
+}
+#: CRM list fields are stored as item ids in `<field>_id` columns.
+_LISTS = {
+    kind: {f.key: f.list_name or "" for f in fields if f.type is FieldType.LIST}
+    for kind, fields in CATALOGUE.items()
+}
+_EXTRA = ("company_id", "change_pos", "deleted_at")
+
+
+class ListCodes:
+    """CRM list items by id and by (list, code), loaded once per run (lists are small)."""
+
+    def __init__(self, session: Session) -> None:
+        rows = session.execute(select(ListItem.id, ListItem.list_name, ListItem.code)).all()
+        self.code_of: dict[int, str] = {item_id: code for item_id, _, code in rows}
+        self.id_of: dict[tuple[str, str], int] = {
+            (list_name, code.lower()): item_id for item_id, list_name, code in rows
+        }
+
+    def item_id(self, list_name: str, field: str, code: object) -> int | None:
+        if code is None:
+            return None
+        found = self.id_of.get((list_name, str(code).lower()))
+        if found is None:
+            raise DataError(
+                f"{field}: the CRM list '{list_name}' has no item with code '{code}'",
+                field=field,
+                value=code,
+            )
+        return found
+
+
+def column_of(kind: str, key: str) -> str:
+    return f"{key}_id" if key in _LISTS[kind] else key
+
+
+def _to_row(kind: str, raw: Any, codes: ListCodes) -> CrmRow:
+    data = raw._mapping
+    row: CrmRow = {}
+    for field in CATALOGUE[kind]:
+        value = data[column_of(kind, field.key)]
+        row[field.key] = codes.code_of.get(value) if field.key in _LISTS[kind] else value
+    for extra in _EXTRA:
+        if extra in data:
+            row[extra] = data[extra]
+    return row
+
+
+def read(session: Session, kind: str, ids: Iterable[int], codes: ListCodes) -> dict[int, CrmRow]:
+    """The records with these ids, one query."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    table = TABLES[kind]
+    found = session.execute(select(table).where(table.c.id.in_(wanted))).all()
+    return {raw.id: _to_row(kind, raw, codes) for raw in found}
+
+
+def ids_by_number(session: Session, numbers: Iterable[str]) -> dict[str, int]:
+    """Live companies by number (the first by id when several share one)."""
+    wanted = sorted({n for n in numbers if n})
+    if not wanted:
+        return {}
+    table = TABLES[COMPANY]
+    rows = session.execute(
+        select(table.c.number, table.c.id)
+        .where(table.c.number.in_(wanted), table.c.deleted_at.is_(None))
+        .order_by(table.c.id.desc())
+    ).all()
+    return {number: record_id for number, record_id in rows}
+
+
+def columns(kind: str, values: dict[str, Any], codes: ListCodes) -> dict[str, Any]:
+    """CRM values → column values; None into a NOT NULL column takes its default or fails."""
+    table = TABLES[kind]
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in _LISTS[kind]:
+            out[f"{key}_id"] = codes.item_id(_LISTS[kind][key], key, value)
+            continue
+        column = table.c[key]
+        if value is None and not column.nullable:
+            default = getattr(column.default, "arg", None)
+            if default is None or callable(default):
+                raise DataError(f"{key}: the CRM {kind} needs a value here", field=key)
+            value = default
+        out[key] = value
+    return out
+
+
+def update_rows(session: Session, kind: str, changes: dict[int, dict[str, Any]]) -> None:
+    """Write column values per record id: one executemany per set of columns."""
+    if not changes:
+        return
+    table = TABLES[kind]
+    last = allocate_positions(session, len(changes))
+    position = last - len(changes)
+    now = utcnow()
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for record_id, values in sorted(changes.items()):
+        position += 1
+        params = {**values, "change_pos": position, "updated_at": now, "b_id": record_id}
+        groups.setdefault(tuple(sorted(values)), []).append(params)
+    statement = update(table).where(table.c.id == bindparam("b_id"))
+    for group in groups.values():
+        session.execute(statement, group)
+
+
+def insert_rows(session: Session, kind: str, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert records (column values); returns their ids in the given order."""
+    if not rows:
+        return []
+    table = TABLES[kind]
+    last = allocate_positions(session, len(rows))
+    now = utcnow()
+    keys = sorted({key for row in rows for key in row})
+    params = [
+        {
+            **{key: row.get(key) for key in keys},
+            "change_pos": last - len(rows) + 1 + offset,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for offset, row in enumerate(rows)
+    ]
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(record_id) for record_id in session.execute(statement, params).scalars()]
+
+
+def linked_changes(
+    session: Session,
+    kind: str,
+    connection_id: int,
+    actor_types: Sequence[str],
+    position: int,
+    limit: int,
+) -> list[tuple[int, int]]:
+    """(id, change_pos) of records written after `position` that have an active link of
+    these actor types in this connection, in position order (R-SYNC-2)."""
+    table = TABLES[kind]
+    links = Link.__table__
+    linked = exists().where(
+        and_(
+            links.c.connection_id == connection_id,
+            links.c.crm_kind == kind,
+            links.c.crm_id == table.c.id,
+            links.c.actor_type.in_(list(actor_types)),
+            links.c.state == LINK_ACTIVE,
+        )
+    )
+    rows = session.execute(
+        select(table.c.id, table.c.change_pos)
+        .where(table.c.change_pos > position, linked)
+        .order_by(table.c.change_pos, table.c.id)
+        .limit(limit)
+    ).all()
+    return [(int(record_id), int(pos)) for record_id, pos in rows]

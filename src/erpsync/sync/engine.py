@@ -1,0 +1,190 @@
+"""One sync run of one connection (R-SYNC-1…9): the passes, the identity check, errors.
+
+`execute(run_id)` opens the connector once for the run (R-SEM-7), checks the ERP's
+identity (R-SEM-4), reads each mapped actor type's change stream into the CRM, parents
+first (`erp_stream`), then pushes CRM changes per CRM kind (`crm_to_erp`). Failures go
+by category (R-SYNC-6): `data` never reaches here (records become dead letters);
+`transient` is retried inside the passes and fails the run when retries run out;
+`config` pauses the connection and fails the run; anything else fails the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from erpsync.connections import catalog
+from erpsync.connections.models import Connection
+from erpsync.connections.service import Keys, stored_values
+from erpsync.db import Database
+from erpsync.errors import Category, ConfigError, NotFound
+from erpsync.mapping.crm_fields import ENTITIES
+from erpsync.sdk.host import ConnectorHost
+from erpsync.sync import crm_to_erp, erp_stream, lease, rules
+from erpsync.sync.context import RunContext, utc_now
+from erpsync.sync.crmrows import ListCodes
+from erpsync.sync.models import SyncRun
+from erpsync.sync.retry import Backoff, category_of, message_of
+
+log = logging.getLogger(__name__)
+Progress = Callable[[RunContext, str], None]
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    state: str
+    counts: dict[str, int] = field(default_factory=dict)
+    plan: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class _Job:
+    run_id: int
+    connection_id: int
+    token: int | None
+    dry_run: bool
+    resync: str | None
+    connector_key: str
+    timeout: float
+    values: dict[str, Any]
+
+
+def _start(database: Database, keys: Keys, run_id: int, now: datetime) -> _Job:
+    with database.session() as session:
+        run = session.get(SyncRun, run_id)
+        if run is None:
+            raise NotFound(f"No sync run with id {run_id}.")
+        connection = session.get(Connection, run.connection_id)
+        assert connection is not None
+        run.state, run.started_at = "running", now
+        resync = {"resync_erp": "erp", "resync_crm": "crm"}.get(run.kind)
+        return _Job(
+            run.id,
+            connection.id,
+            run.lease_token,
+            run.dry_run,
+            resync,
+            connection.connector_key,
+            connection.timeout,
+            stored_values(keys, connection),
+        )
+
+
+def check_identity(ctx: RunContext) -> None:
+    """R-SEM-4: remember the ERP behind the connection; another one stops everything."""
+    found = ctx.backoff.call(ctx.host.instance_id)
+    with ctx.database.session() as session:
+        connection = session.get(Connection, ctx.connection_id)
+        assert connection is not None
+        if connection.erp_instance_id is None:
+            if not ctx.dry_run:
+                connection.erp_instance_id = found
+        elif connection.erp_instance_id != found:
+            raise ConfigError(
+                "The connection now reaches a different ERP database "
+                f"(identity {found}, was {connection.erp_instance_id}); nothing was synced. "
+                "Point it back at its ERP, or reset the connection's links before resuming."
+            )
+
+
+def _passes(ctx: RunContext, mappings: list[rules.TypeMapping], resync: str | None) -> None:
+    for tm in mappings:
+        erp_stream.run_type(ctx, tm, resync == "erp")
+    for kind in ENTITIES:
+        pushing = [tm for tm in mappings if tm.kind == kind and tm.writes_erp]
+        if pushing:
+            crm_to_erp.run_kind(ctx, kind, pushing, resync == "crm")
+
+
+def execute(
+    database: Database,
+    keys: Keys,
+    run_id: int,
+    *,
+    backoff: Backoff | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    progress: Progress | None = None,
+    host_factory: Callable[[str, float], ConnectorHost] = catalog.host,
+) -> RunResult:
+    """Carry out a requested run; never raises for the run's own failures."""
+    job = _start(database, keys, run_id, clock())
+    began = time.monotonic()
+    host = host_factory(job.connector_key, job.timeout)
+    ctx: RunContext | None = None
+    try:
+        retry = backoff or Backoff()
+        retry.call(lambda: host.open(str(job.connection_id), job.values))
+        with database.read_session() as session:
+            codes = ListCodes(session)
+        ctx = RunContext(database, job.connection_id, job.run_id, job.token, host, codes)
+        ctx.dry_run, ctx.backoff, ctx.clock = job.dry_run, retry, clock
+        ctx.progress = _progress_writer(progress)
+        check_identity(ctx)
+        with database.read_session() as session:
+            mappings = rules.load(session, job.connection_id, host)
+        _passes(ctx, mappings, job.resync)
+    except Exception as exc:
+        log.warning("sync run %s failed: %s", run_id, exc, exc_info=True)
+        return _finish(database, job, ctx, began, clock(), exc)
+    finally:
+        try:
+            host.close()
+        except Exception:
+            log.debug("closing the connector failed", exc_info=True)
+    return _finish(database, job, ctx, began, clock(), None)
+
+
+def _progress_writer(callback: Progress | None) -> Progress:
+    """Store progress on the run at most once a second; tell the caller every batch."""
+    last = [0.0]
+
+    def report(ctx: RunContext, stage: str) -> None:
+        if callback is not None:
+            callback(ctx, stage)
+        if time.monotonic() - last[0] < 1.0 or ctx.run_id is None:
+            return
+        last[0] = time.monotonic()
+        with ctx.database.session() as session:
+            run = session.get(SyncRun, ctx.run_id)
+            if run is not None:
+                run.progress = {"stage": stage, "counts": dict(ctx.counts)}
+                run.counts = dict(ctx.counts)
+
+    return report
+
+
+def _finish(
+    database: Database,
+    job: _Job,
+    ctx: RunContext | None,
+    began: float,
+    now: datetime,
+    error: BaseException | None,
+) -> RunResult:
+    counts = dict(ctx.counts) if ctx else {}
+    plan = list(ctx.plan) if ctx else []
+    state, text = "succeeded", None
+    if error is not None:
+        state, text = "failed", f"{category_of(error).value}: {message_of(error)}"
+    with database.session() as session:
+        run = session.get(SyncRun, job.run_id)
+        assert run is not None
+        run.state, run.finished_at, run.counts, run.error = state, now, counts, text
+        run.progress = {
+            "stage": "done",
+            "duration_s": round(time.monotonic() - began, 3),
+            **({"plan": plan, "plan_truncated": len(plan) >= 1000} if job.dry_run else {}),
+        }
+        if error is not None and category_of(error) is Category.CONFIG:
+            connection = session.get(Connection, job.connection_id)
+            if connection is not None and not job.dry_run:
+                connection.paused_reason = message_of(error)
+        if job.token is not None:
+            lease.release(session, job.connection_id, job.token)
+    return RunResult(job.run_id, state, counts, plan, text)

@@ -1,0 +1,103 @@
+"""Reading one actor type's ERP change stream from its stored cursor (R-SYNC-1, R-SYNC-2).
+
+Each batch of the stream is applied in transactions of at most 1,000 actors; the
+cursor is stored with the last of them, so a crash replays at most one batch, which
+the shadows make harmless. A `transient` failure of the stream is retried with
+back-off from the last stored cursor. Before a child type (persons, projects) is read,
+children waiting for their parent are finished (`adopt_waiting`, R-SEM-1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from erpsync.errors import Category
+from erpsync.sdk.errors import ConnectorError
+from erpsync.sdk.model import Actor
+from erpsync.sync import crmrows, journal, links
+from erpsync.sync.context import RunContext
+from erpsync.sync.erp_to_crm import MAX_ROWS, ErpBatch, stream_name
+from erpsync.sync.models import LINK_ACTIVE
+from erpsync.sync.retry import category_of, message_of
+from erpsync.sync.rules import TypeMapping
+
+
+def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
+    """Apply every change of one actor type since its stored cursor."""
+    if tm.has_parent:
+        adopt_waiting(ctx, tm)
+    stream = stream_name(tm)
+    with ctx.database.read_session() as session:
+        cursor = None if resync else journal.get_cursor(session, ctx.connection_id, stream)
+    failures = 0
+    while True:
+        try:
+            for batch in ctx.host.changes(tm.actor_type, cursor, tm.field_keys):
+                apply_batch(ctx, tm, batch.actors, batch.rejected, batch.cursor)
+                cursor, failures = batch.cursor, 0
+            return
+        except Exception as exc:
+            failures += 1
+            if category_of(exc) is not Category.TRANSIENT or failures >= ctx.backoff.attempts:
+                raise
+            ctx.backoff.sleep(ctx.backoff.delay(failures - 1))  # then resume from `cursor`
+
+
+def apply_batch(
+    ctx: RunContext,
+    tm: TypeMapping,
+    actors: list[Actor],
+    rejected: Sequence[Exception],
+    cursor: str | None,
+) -> None:
+    """One stream batch: chunks of MAX_ROWS, each one transaction; the cursor with the last."""
+    actors = _last_per_key(actors)
+    chunks = [actors[i : i + MAX_ROWS] for i in range(0, len(actors), MAX_ROWS)] or [[]]
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        with ctx.batch() as session:
+            batch = ErpBatch(ctx, tm, session)
+            batch.load(chunk)
+            for actor in chunk:
+                batch.apply(actor)
+            if last:
+                batch.entries.dead += [_rejected(tm, error) for error in rejected]
+            batch.flush()
+            if last and cursor is not None:
+                journal.set_cursor(session, ctx.connection_id, stream_name(tm), cursor)
+        ctx.report(stream_name(tm))
+
+
+def _last_per_key(actors: list[Actor]) -> list[Actor]:
+    """An actor twice in one batch (an overlap window): its last state counts."""
+    latest = {actor.key: actor for actor in actors}
+    return list(latest.values()) if len(latest) != len(actors) else actors
+
+
+def _rejected(tm: TypeMapping, error: Exception) -> dict[str, object]:
+    key = error.actor_key if isinstance(error, ConnectorError) else None
+    return journal.dead_letter(
+        stream_name(tm), key or "(unknown)", category_of(error).value, message_of(error)
+    )
+
+
+def adopt_waiting(ctx: RunContext, tm: TypeMapping) -> None:
+    """Children waiting for a parent that is linked now move under its company."""
+    while True:
+        with ctx.batch() as session:
+            found = links.adoptable(session, ctx.connection_id, tm.actor_type.value, MAX_ROWS)
+            crmrows.update_rows(
+                session, tm.kind, {crm_id: {"company_id": parent} for _, _, crm_id, parent in found}
+            )
+            links.set_state(session, [found_row[0] for found_row in found], LINK_ACTIVE)
+            entries = journal.Entries()
+            entries.log = [
+                journal.log_row(
+                    "moved", tm.actor_type.value, key, tm.kind, crm_id, "company_id", None, parent
+                )
+                for _, key, crm_id, parent in found
+            ]
+            ctx.record(session, entries)
+        # A dry run rolls back, so the same children would be found again: once is enough.
+        if ctx.dry_run or len(found) < MAX_ROWS:
+            return

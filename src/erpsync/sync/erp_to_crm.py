@@ -1,0 +1,320 @@
+"""ERP → CRM: apply one batch of an actor type's change stream in one transaction.
+
+Per batch (R-SYNC-2, R-SEM-2): load the batch's links and CRM rows with one query each,
+decide every mapped field with `decide()`, then write in bulk — CRM updates and inserts
+with change positions, links with their shadows, log rows — and store the cursor, all
+in the batch transaction (`RunContext.batch`). A replayed batch decides `unchanged`
+everywhere and writes nothing. A record that fails (`data`) becomes a dead letter and
+the rest of the batch goes on.
+
+Outcomes that write the ERP (`to_erp`, `crm_wins` conflicts) are left to the CRM → ERP
+pass, which sees them because the CRM record changed after its position; their
+shadows are left as they are so that pass still finds the change.
+
+Persons and projects (R-SEM-1) get `company_id` from their parent's link. A child whose
+parent has no link yet is created (or kept) without a company and its link waits in
+state `waiting_parent` with the parent's type and key; `adopt_waiting` finishes it as
+soon as the parent is linked (run before each child type, after the parents' pass).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from erpsync.errors import Category
+from erpsync.mapping.transform import to_crm
+from erpsync.sdk.model import Actor
+from erpsync.sync import crmrows, journal, links
+from erpsync.sync.context import RunContext
+from erpsync.sync.decide import MISSING, Outcome, decide
+from erpsync.sync.links import LinkRow
+from erpsync.sync.models import (
+    LINK_ACTIVE,
+    LINK_DELETED_IN_ERP,
+    LINK_WAITING_PARENT,
+    Conflict,
+)
+from erpsync.sync.retry import category_of, message_of
+from erpsync.sync.rules import FieldRule, TypeMapping
+
+MAX_ROWS = 1000  # rows per transaction (R-SEM-8)
+
+
+def stream_name(tm: TypeMapping) -> str:
+    return f"erp:{tm.actor_type.value}"
+
+
+@dataclass
+class _Record:
+    """What one actor changes; merged into the batch only when it is complete."""
+
+    link: LinkRow
+    values: dict[str, Any] = field(default_factory=dict)  # CRM field → value
+    entries: journal.Entries = field(default_factory=journal.Entries)
+    conflicts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    created: bool = False
+    deleted: bool = False
+    touched: bool = False
+
+
+class ErpBatch:
+    """One batch of one actor type, applied in `session`."""
+
+    def __init__(self, ctx: RunContext, tm: TypeMapping, session: Session) -> None:
+        self.ctx = ctx
+        self.tm = tm
+        self.session = session
+        self.cid = ctx.connection_id
+        self.links: dict[str, LinkRow] = {}
+        self.rows: dict[int, crmrows.CrmRow] = {}
+        self.parents: dict[tuple[str, str], int] = {}
+        self.matches: dict[str, int] = {}
+        self.updates: dict[int, dict[str, Any]] = {}
+        self.creates: list[tuple[dict[str, Any], LinkRow, dict[str, Any]]] = []
+        self.new_links: list[LinkRow] = []
+        self.pending: list[tuple[LinkRow, dict[str, Any]]] = []  # conflicts of new links
+        self.open_conflicts: set[tuple[int, str]] = set()
+        self.entries = journal.Entries()
+
+    # --- loading ------------------------------------------------------------------------
+
+    def load(self, actors: list[Actor]) -> None:
+        tm, session = self.tm, self.session
+        keys = [actor.key for actor in actors]
+        self.links = links.by_erp_keys(session, self.cid, tm.actor_type.value, keys)
+        ids = {link.crm_id for link in self.links.values()}
+        if tm.create and tm.match is not None:
+            ids |= self._match([a for a in actors if a.key not in self.links and not a.deleted])
+        self.rows = crmrows.read(session, tm.kind, ids, self.ctx.codes)
+        if tm.has_parent:
+            refs = {_parent_ref(a) for a in actors if _has_parent(a)}
+            self.parents = links.parent_companies(session, self.cid, refs)
+        link_ids = [link.id for link in self.links.values() if link.id is not None]
+        if link_ids and any(rule.policy == "manual" for rule in tm.fields):
+            found = session.execute(
+                select(Conflict.link_id, Conflict.field).where(
+                    Conflict.link_id.in_(link_ids), Conflict.resolved_at.is_(None)
+                )
+            ).all()
+            self.open_conflicts = {(link_id, erp_key) for link_id, erp_key in found}
+
+    def _match(self, unlinked: list[Actor]) -> set[int]:
+        """Existing CRM companies with the actor's number and no link of this type yet."""
+        assert self.tm.match is not None
+        numbers: dict[str, str] = {}
+        for actor in unlinked:
+            try:
+                number = to_crm(self.tm.match.rule, actor.values.get(self.tm.match.erp_key))
+            except Exception:  # noqa: S112 - a bad number only means: no match
+                continue
+            if isinstance(number, str):
+                numbers[actor.key] = number
+        found = crmrows.ids_by_number(self.session, numbers.values())
+        taken = links.linked_records(
+            self.session, self.cid, self.tm.actor_type.value, self.tm.kind, found.values()
+        )
+        claimed: set[int] = set()
+        for key, number in numbers.items():
+            crm_id = found.get(number)
+            if crm_id is not None and crm_id not in taken and crm_id not in claimed:
+                claimed.add(crm_id)
+                self.matches[key] = crm_id
+        return claimed
+
+    # --- deciding -----------------------------------------------------------------------
+
+    def apply(self, actor: Actor) -> None:
+        self.ctx.count("read")
+        try:
+            record = self._record(actor)
+        except Exception as exc:
+            if category_of(exc) is not Category.DATA:
+                raise
+            self.entries.dead.append(
+                journal.dead_letter(
+                    stream_name(self.tm), actor.key, "data", message_of(exc), _payload(actor)
+                )
+            )
+            return
+        if record is None:
+            self.ctx.count("unchanged")
+            return
+        self._merge(record)
+
+    def _record(self, actor: Actor) -> _Record | None:
+        stored = self.links.get(actor.key)
+        # Work on a copy: a record that fails half-way leaves its link as it was.
+        link = None if stored is None else replace(stored, shadow=dict(stored.shadow))
+        if actor.deleted:
+            return self._deleted(actor, link)
+        if link is None:
+            if not self.tm.create:
+                return None
+            matched = self.matches.get(actor.key)
+            if matched is None:
+                return self._create(actor)
+            link = LinkRow(self.tm.actor_type.value, actor.key, self.tm.kind, matched)
+        return self._update(actor, link)
+
+    def _deleted(self, actor: Actor, link: LinkRow | None) -> _Record | None:
+        if link is None or link.state == LINK_DELETED_IN_ERP:
+            return None
+        link.state, link.dirty = LINK_DELETED_IN_ERP, True
+        record = _Record(link, deleted=True, touched=True)
+        record.entries.log.append(self._log("deleted", link, None))
+        return record
+
+    def _company_of(self, actor: Actor) -> tuple[int | None, bool]:
+        """The parent's CRM company and whether the child must wait for it."""
+        if not self.tm.has_parent or not _has_parent(actor):
+            return None, False
+        company = self.parents.get(_parent_ref(actor))
+        return company, company is None
+
+    def _create(self, actor: Actor) -> _Record:
+        tm = self.tm
+        values: dict[str, Any] = {}
+        shadow: dict[str, Any] = {}
+        for rule in tm.fields:
+            value = to_crm(rule.rule, actor.values.get(rule.erp_key)) if rule.to_crm else None
+            if rule.to_crm:
+                values[rule.crm_key] = value
+            # A to_erp-only field starts equal to the (empty) CRM value: nothing to send yet.
+            shadow[rule.erp_key] = value
+        company, waiting = self._company_of(actor)
+        if tm.has_parent:
+            values["company_id"] = company
+        link = LinkRow(tm.actor_type.value, actor.key, tm.kind, 0, shadow=shadow)
+        _set_parent(link, actor, waiting)
+        record = _Record(link, values, created=True, touched=True)
+        record.entries.log.append(self._log("created", link, None))
+        return record
+
+    def _update(self, actor: Actor, link: LinkRow) -> _Record | None:
+        row = self.rows.get(link.crm_id)
+        if row is None or row.get("deleted_at") is not None:
+            return None  # the CRM record is gone; the CRM side unlinks it (R-SYNC-7)
+        record = _Record(link)
+        if link.state == LINK_DELETED_IN_ERP:  # reported deleted, now back
+            link.state, link.dirty, record.touched = LINK_ACTIVE, True, True
+        for rule in self.tm.fields:
+            if rule.erp_key not in actor.values:
+                continue
+            erp = to_crm(rule.rule, actor.values[rule.erp_key])
+            self._field(record, rule.erp_key, rule.crm_key, erp, row, rule)
+        self._parent(record, actor, row)
+        changed = record.touched or record.conflicts or link.dirty or link.id is None
+        return record if changed else None
+
+    def _field(
+        self,
+        record: _Record,
+        erp_key: str,
+        crm_key: str,
+        erp: Any,
+        row: crmrows.CrmRow,
+        rule: FieldRule,
+    ) -> None:
+        link, crm = record.link, row[crm_key]
+        decision = decide(erp, crm, link.shadow.get(erp_key, MISSING), rule.direction, rule.policy)
+        if decision.outcome is Outcome.UNCHANGED or decision.writes_erp:
+            return  # ERP writes are the CRM → ERP pass's work
+        if link.id is not None and (link.id, erp_key) in self.open_conflicts:
+            return  # already waiting for the administrator: a replay logs nothing new
+        if decision.is_conflict:
+            record.entries.log.append(self._log("conflict", link, crm_key, crm, erp))
+        if decision.outcome is Outcome.CONFLICT_MANUAL:
+            conflict = {"field": erp_key, "erp_value": erp, "crm_value": crm}
+            conflict["shadow_value"] = link.shadow.get(erp_key)
+            record.conflicts.append((erp_key, conflict))
+            return
+        if decision.writes_crm:
+            record.values[crm_key] = decision.value
+            record.entries.log.append(self._log("to_crm", link, crm_key, crm, decision.value))
+            record.touched = True
+        link.shadow[erp_key] = decision.shadow
+        link.dirty = True
+
+    def _parent(self, record: _Record, actor: Actor, row: crmrows.CrmRow) -> None:
+        if not self.tm.has_parent:
+            return
+        link = record.link
+        company, waiting = self._company_of(actor)
+        before = (link.state, link.parent_type, link.parent_key)
+        _set_parent(link, actor, waiting)
+        if (link.state, link.parent_type, link.parent_key) != before:
+            link.dirty = True
+        if not waiting and row.get("company_id") != company:
+            record.values["company_id"] = company
+            old = row.get("company_id")
+            record.entries.log.append(self._log("moved", link, "company_id", old, company))
+            record.touched = True
+
+    def _log(
+        self, action: str, link: LinkRow, field: str | None, old: Any = None, new: Any = None
+    ) -> dict[str, Any]:
+        crm_id = link.crm_id or None
+        return journal.log_row(
+            action, link.actor_type, link.erp_key, link.crm_kind, crm_id, field, old, new
+        )
+
+    # --- writing ------------------------------------------------------------------------
+
+    def _merge(self, record: _Record) -> None:
+        """Accept a complete record: convert its CRM values (may fail: data) and queue it."""
+        columns = crmrows.columns(self.tm.kind, record.values, self.ctx.codes)
+        link = record.link
+        if record.created:
+            self.creates.append((columns, link, record.entries.log[0]))
+            self.ctx.count("created")
+        else:
+            if columns:
+                self.updates.setdefault(link.crm_id, {}).update(columns)
+            if link.id is None:
+                self.new_links.append(link)
+            else:
+                self.links[link.erp_key] = link
+            self.ctx.count(
+                "deleted" if record.deleted else "updated" if record.touched else "unchanged"
+            )
+        self.entries.extend(record.entries)
+        self.ctx.count("conflicts", sum(e["action"] == "conflict" for e in record.entries.log))
+        self.pending += [(link, conflict) for _, conflict in record.conflicts]
+
+    def flush(self) -> None:
+        session, kind = self.session, self.tm.kind
+        crmrows.update_rows(session, kind, self.updates)
+        ids = crmrows.insert_rows(session, kind, [columns for columns, _, _ in self.creates])
+        for crm_id, (_, link, log) in zip(ids, self.creates, strict=True):
+            link.crm_id = crm_id
+            log["crm_id"] = crm_id
+            self.new_links.append(link)
+        links.insert_links(session, self.cid, self.new_links)
+        links.save_links(session, self.links.values())
+        for link, conflict in self.pending:
+            self.entries.conflicts.append({**conflict, "link_id": link.id})
+        self.ctx.record(session, self.entries)
+
+
+def _has_parent(actor: Actor) -> bool:
+    return actor.parent_type is not None and actor.parent_key is not None
+
+
+def _parent_ref(actor: Actor) -> tuple[str, str]:
+    assert actor.parent_type is not None and actor.parent_key is not None
+    return actor.parent_type.value, actor.parent_key
+
+
+def _set_parent(link: LinkRow, actor: Actor, waiting: bool) -> None:
+    link.parent_type = actor.parent_type.value if actor.parent_type else None
+    link.parent_key = actor.parent_key
+    if link.state in (LINK_ACTIVE, LINK_WAITING_PARENT):
+        link.state = LINK_WAITING_PARENT if waiting else LINK_ACTIVE
+
+
+def _payload(actor: Actor) -> dict[str, Any]:
+    return {"type": actor.type.value, "key": actor.key, "deleted": actor.deleted}
