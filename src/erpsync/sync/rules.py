@@ -17,7 +17,7 @@ from erpsync.crm.models import ListItem
 from erpsync.errors import ConfigError
 from erpsync.mapping.crm_fields import COMPANY, crm_field, entity_of
 from erpsync.mapping.models import CreatePolicy, FieldMapping, ListItemMapping, ListMapping
-from erpsync.mapping.transform import ListPairs, Rule
+from erpsync.mapping.transform import ListPairs, Rule, default_conversion
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sdk.model import ActorType, Field, FieldType
 from erpsync.sync.decide import Direction, Policy
@@ -105,7 +105,10 @@ def _field_rule(
         )
     assert mapping.crm_field is not None  # filtered by the query
     pairs = lists.get(erp.list_name or "") if erp.type is FieldType.LIST else None
-    rule = Rule(erp, crm_field(mapping.actor_type, mapping.crm_field), mapping.conversion, pairs)
+    crm = crm_field(mapping.actor_type, mapping.crm_field)
+    # A mapping stored without a conversion gets the one the mapping service would pick.
+    conversion = mapping.conversion or default_conversion(erp.type, crm.type)
+    rule = Rule(erp, crm, conversion, pairs)
     return FieldRule(
         mapping.erp_field,
         mapping.crm_field,
