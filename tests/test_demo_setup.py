@@ -11,6 +11,7 @@ from erpsync.connections.models import Connection
 from erpsync.crm.models import Company
 from erpsync.db import create_database
 from erpsync.demo_setup import prepare_demo
+from erpsync.mapping import lists, service
 from erpsync.settings import Settings, ensure_secrets
 
 
@@ -32,3 +33,12 @@ def test_demo_has_admin_crm_and_an_active_demo_connection_and_is_idempotent(
         ("Demo ERP", "demo", True)
     ]
     assert (tmp_path / "demo-erp.sqlite").exists()
+    with database.read_session() as session:  # mapped by automap, lists matched (issue 7)
+        customer = service.stored(session, connections[0].id, "Customer")
+        statuses = lists.pairs(session, connections[0].id, "project_statuses").erp_to_crm
+    assert {(r.erp_field, r.crm_field, r.direction) for r in customer} >= {
+        ("name", "name", "both"),
+        ("number", "number", "to_crm"),
+        ("country", "country", "both"),
+    }
+    assert dict(statuses) == {"1": "planned", "2": "in_progress", "3": "on_hold", "4": "completed"}

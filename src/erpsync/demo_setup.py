@@ -24,6 +24,9 @@ from erpsync.connectors.demo.seed import init_database
 from erpsync.crm.demo import load_demo_crm
 from erpsync.db import Database, migrate
 from erpsync.errors import ConfigError
+from erpsync.mapping import erp as mapping_erp
+from erpsync.mapping import lists, quickstart
+from erpsync.mapping.schemas import ItemPair, ListMappingPut
 from erpsync.secrets import SecretBox
 from erpsync.settings import Settings
 
@@ -94,10 +97,24 @@ def _demo_connection(settings: Settings, db: Database, progress: Callable[[str],
         result, connection = connections.create_tested(session, keys, admin, data)
         if connection is None:
             raise ConfigError(f"The demo ERP connection does not test OK: {result.message}")
+        _map_demo(session, keys, connection.id)
         activation = connections.activate(session, keys, admin, connection.id)
         progress(f"Added the connection '{DEMO_CONNECTION}': {result.message}")
         if not activation.active:
             progress("It is not active yet: " + " ".join(activation.reasons))
+
+
+def _map_demo(session: Session, keys: Keys, connection_id: int) -> None:
+    """Automap every actor type with directions chosen, lists matched; the two project
+    statuses whose code and name differ are paired by hand."""
+    connection = connections.get(session, _admin(session), connection_id)
+    meta = mapping_erp.read(keys, connection)
+    quickstart.map_connection(session, meta, connection_id)
+    statuses = lists.report(session, meta, connection_id, "project_statuses").items
+    statuses += [ItemPair(erp_item="2", crm_item="in_progress")]
+    statuses += [ItemPair(erp_item="4", crm_item="completed")]
+    data = ListMappingPut(crm_list="project_status", items=statuses)
+    lists.put(session, meta, connection_id, "project_statuses", data)
 
 
 def _admin(session: Session) -> User:

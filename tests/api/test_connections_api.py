@@ -9,8 +9,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from erpsync.db import Database
+from erpsync.settings import Settings
 from tests.api.conftest import ACCESS_KEY
 from tests.conftest import make_user, signed_in
+from tests.mapping.helpers import map_for_activation
 
 
 def _config(demo_erp: str, **overrides: Any) -> dict[str, Any]:
@@ -66,8 +68,11 @@ def test_save_without_token_is_refused_with_a_reason(
     assert admin_client.get("/api/v1/connections").json() == []
 
 
-def test_secrets_never_appear_in_any_response(admin_client: TestClient, demo_erp: str) -> None:
+def test_secrets_never_appear_in_any_response(
+    admin_client: TestClient, demo_erp: str, database: Database, settings: Settings
+) -> None:
     created = _add(admin_client, demo_erp)
+    map_for_activation(database, settings, created["id"])
     assert created["config"]["access_key"] == {"set": True}
     answers = [
         created,
@@ -143,9 +148,13 @@ def test_scope_404_outside_and_writes_403_for_users(
 
 
 def test_activation_refused_lists_reasons_then_deactivate(
-    admin_client: TestClient, demo_erp: str, tmp_path: Path
+    admin_client: TestClient, demo_erp: str, tmp_path: Path, database: Database, settings: Settings
 ) -> None:
     created = _add(admin_client, demo_erp)
+    unmapped = admin_client.post(f"/api/v1/connections/{created['id']}/activate")
+    assert unmapped.status_code == 409
+    assert any("No actor type is mapped yet" in r for r in unmapped.json()["reasons"])
+    map_for_activation(database, settings, created["id"])
     moved = tmp_path / "gone.db"
     Path(demo_erp).rename(moved)
     try:

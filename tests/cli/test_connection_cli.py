@@ -55,6 +55,10 @@ def test_edit_test_activate_delete_restore_by_name(installation: Path, tmp_path:
     assert edited.returncode == 0, edited.stderr
     tested = run_cli("connection", "test", "Main", data_dir=installation)
     assert tested.returncode == 0 and "Connected" in tested.stdout
+    refused = run_cli("connection", "activate", "Main", data_dir=installation)
+    assert refused.returncode != 0 and "No actor type is mapped yet" in refused.stdout
+    mapped = run_cli("mapping", "automap", "Main", "--apply", data_dir=installation)
+    assert mapped.returncode == 0 and "Customer: 11 fields mapped" in mapped.stdout, mapped.stderr
     assert run_cli("connection", "activate", "Main", data_dir=installation).returncode == 0
     assert run_cli("connection", "delete", "Main", data_dir=installation).returncode == 0
     assert json.loads(run_cli("connection", "list", "--json",

@@ -11,8 +11,11 @@ from erpsync.accounts.models import User
 from erpsync.connections import service
 from erpsync.connections.schemas import ConnectionCreate, ConnectionTest, ConnectionUpdate
 from erpsync.connectors.demo.seed import init_database
+from erpsync.crm.lists import ensure_standard_lists
 from erpsync.db import Database
 from erpsync.errors import Conflict, NotFound, ValidationError
+from erpsync.mapping import erp as mapping_erp
+from erpsync.mapping import quickstart
 from erpsync.secrets import SecretBox
 from tests.conftest import make_user
 
@@ -183,13 +186,20 @@ def test_scope_hides_the_connection_from_users_outside_it(
             service.get(session, outside, connection_id)
 
 
-def test_activation_lists_every_reason_and_succeeds_when_the_test_passes(
+def test_activation_lists_every_reason_and_the_test_passing_is_not_one(
     database: Database, keys: service.Keys, admin: User, configtest_connector: str
 ) -> None:
     connection_id = _add(database, keys, admin)
     with database.session() as session:
         result = service.activate(session, keys, admin, connection_id)
-    assert (result.active, result.reasons) == (True, [])
+    # The connection tests OK; what is left is the mapping (tests/mapping covers the rest).
+    assert (result.active, result.reasons) == (
+        False,
+        [
+            "No actor type is mapped yet: "
+            "map at least one ERP field to a CRM field with a direction."
+        ],
+    )
 
 
 def test_an_empty_secret_is_stored_as_not_set_and_the_connection_still_activates(
@@ -202,6 +212,8 @@ def test_an_empty_secret_is_stored_as_not_set_and_the_connection_still_activates
         result, connection = service.create_tested(session, keys, admin, data)
         assert result.ok and connection is not None
         shown = service.to_read(session, connection)
+        ensure_standard_lists(session)
+        quickstart.map_connection(session, mapping_erp.read(keys, connection), connection.id)
         activation = service.activate(session, keys, admin, connection.id)
     assert shown.config["access_key"] == {"set": False}
     assert activation.active is True

@@ -12,8 +12,10 @@ from erpsync.accounts import service as accounts
 from erpsync.accounts.schemas import GroupCreate
 from erpsync.connectors.demo.seed import init_database
 from erpsync.db import Database
+from erpsync.settings import Settings
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
 from tests.e2e.conftest import LiveServer
+from tests.mapping.helpers import map_for_activation
 
 pytestmark = pytest.mark.browser
 ACCESS_KEY = "dialog-access-key-3"
@@ -43,6 +45,7 @@ def _api_list(browser: Any, server: LiveServer, login: str) -> list[dict[str, An
 def test_admin_adds_a_connection_through_the_dialog_and_activates_it(
     live_server: LiveServer,
     sqlite_database: Database,
+    settings: Settings,
     browser: Any,
     page: Any,
     shots: Any,
@@ -140,6 +143,8 @@ def test_admin_adds_a_connection_through_the_dialog_and_activates_it(
         shots(page, "active-refused")
     finally:
         moved.rename(erp)
+    # Activation needs a mapping (R-CONN-5): map it through the service, as automap would.
+    map_for_activation(sqlite_database, settings, "Demo ERP")
     active.check()
     expect(active).to_be_enabled()  # disabled while the API answers
     expect(active).to_be_checked()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from erpsync import __version__
-from erpsync.cli import accounts, connections, connectors, crm, db, demo, serve
+from erpsync.cli import accounts, connections, connectors, crm, db, demo, mapping, serve
 
 app = typer.Typer(
     name="erpsync",
@@ -22,6 +22,7 @@ app.add_typer(crm.crm_app, name="crm")
 app.add_typer(connectors.app, name="connector")
 app.add_typer(connections.connection_app, name="connection")
 app.add_typer(connections.secrets_app, name="secrets")
+app.add_typer(mapping.mapping_app, name="mapping")
 app.command("serve")(serve.serve)
 app.add_typer(demo.app, name="demo")
 

@@ -6,6 +6,7 @@ mapped, mandatory fields covered, lists mapped, priority ties) with `register`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,8 @@ from erpsync.connections.models import Connection
 
 Check = Callable[[Session, Connection, dict[str, Any]], list[str]]
 _CHECKS: list[Check] = []
+# Modules that register checks on import; loaded before the first activation.
+CHECK_MODULES = ("erpsync.mapping.checks",)
 
 
 def register(check: Check) -> Check:
@@ -44,6 +47,8 @@ def tests_ok_now(session: Session, connection: Connection, values: dict[str, Any
 
 
 def reasons(session: Session, connection: Connection, values: dict[str, Any]) -> list[str]:
+    for module in CHECK_MODULES:
+        importlib.import_module(module)
     found: list[str] = []
     for check in _CHECKS:
         found.extend(check(session, connection, values))
