@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from erpsync.accounts import security
@@ -87,7 +87,9 @@ def authenticate(session: Session, login: str, password: str) -> User:
 
 
 def create_group(session: Session, data: GroupCreate) -> Group:
-    if session.scalar(select(Group.id).where(func.lower(Group.name) == data.name.lower())):
+    # SQLite's lower() folds ASCII only, so an exact match is checked as well.
+    same = or_(Group.name == data.name, func.lower(Group.name) == data.name.lower())
+    if session.scalar(select(Group.id).where(same)):
         raise Conflict(f"A group named '{data.name}' already exists.", field="name")
     group = Group(name=data.name, description=data.description)
     group.members = [user_by_login(session, login) for login in data.members]
