@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from erpsync.api import accounts, companies, connections, crm_lists, persons, pricing, projects
+from erpsync.api import (
+    accounts,
+    companies,
+    connections,
+    crm_lists,
+    persons,
+    pricing,
+    projects,
+    sync,
+)
 
 
 def build() -> APIRouter:
@@ -15,5 +24,6 @@ def build() -> APIRouter:
     router.include_router(projects.router)
     router.include_router(crm_lists.router)
     router.include_router(connections.router)
+    router.include_router(sync.router)
     router.include_router(pricing.router)
     return router
