@@ -1,0 +1,175 @@
+"""`erpsync sync run|status|log|reset`: the sync engine from the command line (R-UI-3).
+
+`run` executes in this process with a Rich progress display; when a run of the
+connection is already going (server, worker), it says so and exits 2. Commands act as
+an administrator (`--user LOGIN`, or the first active one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from erpsync.cli.connections import _actor, _keys
+from erpsync.cli.runtime import console, database, fail, friendly, load, print_json
+from erpsync.connections import service as connections
+from erpsync.sync import engine, journal, runs
+from erpsync.sync.context import RunContext, utc_now
+from erpsync.sync.schemas import log_read, run_read
+
+app = typer.Typer(help="Sync runs, the sync log and cursors.", no_args_is_help=True)
+UserOption = typer.Option(None, "--user", "-u", help="Act as this administrator.")
+JsonOption = typer.Option(False, "--json", help="Print JSON.")
+
+
+@app.command("run")
+@friendly
+def run(
+    connection: str = typer.Argument(..., help="Connection name or id."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Plan only: show what would change."),
+    resync: str | None = typer.Option(None, "--resync", help="Re-read everything: erp or crm."),
+    user: str | None = UserOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Sync one connection now."""
+    settings = load()
+    db = database(settings)
+    with db.session() as session:
+        admin = _actor(session, user)
+        found = connections.find(session, admin, connection)
+        requested = runs.request(
+            session, found, utc_now(), dry_run=dry_run, resync=resync, user_id=admin.id
+        )
+        run_id, started = requested.run.id, requested.started
+    if not started:
+        raise fail(f"Run {run_id} of this connection is still going; see `erpsync sync status`.", 2)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def progress(ctx: RunContext, stage: str) -> None:
+            counts = " ".join(f"{k}={v}" for k, v in ctx.counts.items() if v)
+            bar.update(task, description=f"{stage}  {counts}")
+
+        result = engine.execute(db, _keys(settings), run_id, progress=progress)
+    if as_json:
+        print_json({"run": result.run_id, "state": result.state, "counts": result.counts,
+                    "error": result.error, "plan": result.plan})  # fmt: skip
+    else:
+        _print_result(result)
+    if result.state != "succeeded":
+        raise typer.Exit(1)
+
+
+def _print_result(result: engine.RunResult) -> None:
+    counts = ", ".join(f"{key} {value}" for key, value in result.counts.items())
+    console.print(f"Run {result.run_id}: {result.state} — {counts}")
+    if result.error:
+        console.print(f"[red]{result.error}[/red]", highlight=False)
+    if result.plan:
+        table = Table("action", "record", "field", "old", "new", title="Plan (nothing written)")
+        for entry in result.plan:
+            table.add_row(
+                entry["action"],
+                f"{entry['actor_type']} {entry['erp_key']}",
+                entry["field"] or "",
+                entry["old_value"] or "",
+                entry["new_value"] or "",
+            )
+        console.print(table)
+
+
+@app.command("status")
+@friendly
+def status(
+    connection: str | None = typer.Argument(None, help="Connection name or id (default: all)."),
+    user: str | None = UserOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The last run, pause reason and stream positions per connection."""
+    db = database(load())
+    rows: list[dict[str, Any]] = []
+    with db.read_session() as session:
+        admin = _actor(session, user)
+        chosen = (
+            [connections.find(session, admin, connection)]
+            if connection
+            else connections.list_visible(session, admin)
+        )
+        for item in chosen:
+            last = runs.last_run(session, item.id)
+            rows.append({
+                "connection": item.name, "sync_enabled": item.sync_enabled,
+                "paused": item.paused_reason,
+                "last_run": run_read(last).model_dump(mode="json") if last else None,
+                "cursors": {s: p for s, p, _ in journal.cursors(session, item.id)},
+            })  # fmt: skip
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("connection", "sync", "last run", "state", "counts", "paused")
+    for row in rows:
+        shown: dict[str, Any] = row["last_run"] or {}
+        counts = " ".join(f"{k}={v}" for k, v in (shown.get("counts") or {}).items() if v)
+        table.add_row(
+            row["connection"],
+            "on" if row["sync_enabled"] else "off",
+            str(shown.get("finished_at") or shown.get("queued_at") or "never"),
+            shown.get("state", ""),
+            counts,
+            row["paused"] or "",
+        )
+    console.print(table)
+
+
+@app.command("log")
+@friendly
+def log(
+    connection: str = typer.Argument(..., help="Connection name or id."),
+    q: str | None = typer.Option(None, "--search", "-q", help="Search key, field and values."),
+    limit: int = typer.Option(50, help="Entries per page."),
+    offset: int = typer.Option(0, help="Entries to skip."),
+    user: str | None = UserOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The sync log of a connection, newest first."""
+    db = database(load())
+    with db.read_session() as session:
+        found = connections.find(session, _actor(session, user), connection)
+        total, entries = runs.log_page(session, found.id, q, limit, offset)
+        items = [log_read(entry).model_dump(mode="json") for entry in entries]
+    if as_json:
+        print_json({"total": total, "items": items})
+        return
+    table = Table("time", "action", "record", "field", "old", "new", title=f"{total} entries")
+    for item in items:
+        record = f"{item['actor_type'] or ''} {item['erp_key'] or ''}".strip()
+        table.add_row(
+            item["logged_at"][:19],
+            item["action"],
+            record,
+            item["field"] or "",
+            item["old_value"] or "",
+            item["new_value"] or "",
+        )
+    console.print(table)
+
+
+@app.command("reset")
+@friendly
+def reset(
+    connection: str = typer.Argument(..., help="Connection name or id."),
+    stream: str | None = typer.Option(None, help="One stream, e.g. erp:Customer or crm:company."),
+    to_start: bool = typer.Option(True, "--to-start", help="Back to the start (re-read all)."),
+    user: str | None = UserOption,
+) -> None:
+    """Move stream positions back so the next run re-reads; shadows make it harmless."""
+    db = database(load())
+    with db.session() as session:
+        found = connections.find(session, _actor(session, user), connection)
+        names = runs.reset(session, found.id, stream, to_start)
+    console.print(f"Reset {', '.join(names) or 'nothing (no stream yet)'}.")
