@@ -5,7 +5,18 @@ from __future__ import annotations
 import typer
 
 from erpsync import __version__
-from erpsync.cli import accounts, connections, connectors, crm, db, demo, mapping, serve
+from erpsync.cli import (
+    accounts,
+    connections,
+    connectors,
+    crm,
+    db,
+    demo,
+    mapping,
+    products,
+    serve,
+    sync,
+)
 
 app = typer.Typer(
     name="erpsync",
@@ -23,6 +34,8 @@ app.add_typer(connectors.app, name="connector")
 app.add_typer(connections.connection_app, name="connection")
 app.add_typer(connections.secrets_app, name="secrets")
 app.add_typer(mapping.mapping_app, name="mapping")
+app.add_typer(products.app, name="products")
+app.add_typer(sync.app, name="sync")
 app.command("serve")(serve.serve)
 app.add_typer(demo.app, name="demo")
 

@@ -135,11 +135,10 @@ def _store_values(
     for key, value in sorted(values.items()):
         text = json.dumps(value)
         secret = key in secrets_
+        stored: str | None = text
         if secret:
             # An empty secret is stored as NULL: nothing to encrypt, and "not set" outward.
             stored = keys.box.encrypt(text) if value not in (None, "") else None
-        else:
-            stored = text
         rows.append(ConnectionValue(key=key, secret=secret, value=stored))
     connection.values = rows
 
