@@ -5,6 +5,7 @@ from erpsync.connections import models as connections_models
 from erpsync.crm import models as crm_models
 from erpsync.db import positions
 from erpsync.db.base import Base
+from erpsync.linking import models as linking_models
 from erpsync.mapping import models as mapping_models
 from erpsync.pricing import models as pricing_models
 from erpsync.sync import models as sync_models
@@ -14,6 +15,7 @@ __all__ = [
     "accounts_models",
     "connections_models",
     "crm_models",
+    "linking_models",
     "mapping_models",
     "positions",
     "pricing_models",
