@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -190,10 +191,35 @@ class DeadLetter(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
+OUTBOX_PENDING = "pending"
+OUTBOX_DONE = "done"
+OUTBOX_FAILED = "failed"
+OUTBOX_REVIEW = "review"
+OUTBOX_DISCARDED = "discarded"
+#: Entries that still stand for "this record is being created": one per record at a time.
+OUTBOX_OPEN = text("state IN ('pending', 'review')")
+
+
 class OutboxEntry(Timestamps, Base):
-    """A CRM→ERP create, committed before the ERP call (R-SEM-5)."""
+    """A CRM→ERP create, committed before the ERP call (R-SEM-5); see `sync.outbox`.
+
+    States: `pending` (committed, the ERP may or may not have the actor), `done` (linked),
+    `failed` (the ERP refused; nothing created), `review` (undecidable after a crash),
+    `discarded` (an administrator dropped it)."""
 
     __tablename__ = "sync_outbox"
+    __table_args__ = (
+        Index(
+            "uq_sync_outbox_open",
+            "connection_id",
+            "actor_type",
+            "crm_kind",
+            "crm_id",
+            unique=True,
+            sqlite_where=OUTBOX_OPEN,
+            postgresql_where=OUTBOX_OPEN,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id"), index=True)
@@ -206,6 +232,34 @@ class OutboxEntry(Timestamps, Base):
     erp_key: Mapped[str | None] = mapped_column(String(200), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text, default=None)
+    parent_type: Mapped[str | None] = mapped_column(String(20), default=None)
+    parent_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+DELETE_FLAG = "flag"
+DELETE_UNLINK = "unlink"
+DELETE_DEACTIVATE = "deactivate"
+DELETE_POLICIES = (DELETE_FLAG, DELETE_UNLINK, DELETE_DEACTIVATE)
+
+
+class SyncPolicy(Base):
+    """How the engine treats one connection's ERP deletions (R-SYNC-7).
+
+    `flag`: the link becomes `deleted_in_erp`; `unlink`: it becomes `unlinked` as well;
+    `deactivate`: the link is flagged and the CRM record set inactive. Nothing is ever
+    deleted in the CRM. A connection without a row uses `flag`."""
+
+    __tablename__ = "sync_policies"
+    __table_args__ = (
+        CheckConstraint("delete_policy IN ('flag', 'unlink', 'deactivate')", name="delete_policy"),
+    )
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connections.id", ondelete="CASCADE"), primary_key=True
+    )
+    delete_policy: Mapped[str] = mapped_column(String(12), default=DELETE_FLAG)
 
 
 class Lease(Base):
