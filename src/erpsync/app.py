@@ -6,6 +6,8 @@ its routers, so tests build their own.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from erpsync import __version__
 from erpsync.api import router as api_router
 from erpsync.api.problems import install_problem_handlers
 from erpsync.db import Database, create_database
+from erpsync.jobs import hosting as jobs
 from erpsync.metrics import AppMetrics
 from erpsync.settings import Settings
 from erpsync.web import router as web_router
@@ -36,9 +39,21 @@ async def _html_error(request: Request, status: int, title: str, detail: str) ->
     )
 
 
-def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, database: Database | None = None, *, scheduler: bool = False
+) -> FastAPI:
+    """The app; `scheduler=True` (the server) also runs the embedded sync scheduler."""
     database = database or create_database(settings.sqlalchemy_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if scheduler:
+            jobs.start(app)
+        yield
+        jobs.stop(app)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="erpsync",
         version=__version__,
         description="Connects a CRM to ERP systems and keeps their shared records in step.",

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     )
     session_secret: str = Field(default="", description="Signs session cookies and test tokens.")
     broker_url: str | None = Field(default=None, description="Celery broker; none = embedded.")
+    job_queue: str = Field(default="erpsync", description="Celery queue the jobs go to.")
     host: str = "127.0.0.1"
     port: int = 8000
     connector_timeout: float = Field(default=30.0, gt=0)

@@ -1,40 +1,25 @@
 """API of sync runs and the sync log (R-SYNC-1, R-SYNC-8, R-SYNC-9, R-SYNC-10, R-UI-1).
 
 Starting a run is for administrators; reading runs and the log follows the connection's
-scope (outside it: 404). A run executes on the server's embedded runner (threads of
-this process); a second "Sync now" while one runs answers with the running one (200)
-instead of a new one (202).
+scope (outside it: 404). A run executes as the job `sync.run` on the app's runner
+(threads of this process, or Celery workers with a broker); a second "Sync now" while
+one runs answers with the running one (200) instead of a new one (202).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from erpsync.api.connections import KeysDep
 from erpsync.api.deps import AdminUser, CurrentUser, DatabaseDep, RecordId
 from erpsync.connections import service as connections
-from erpsync.connections.service import Keys
-from erpsync.db import Database
+from erpsync.jobs import hosting as jobs
+from erpsync.jobs.sync_jobs import start_run
 from erpsync.sync import runs
-from erpsync.sync.context import utc_now
-from erpsync.sync.runner import EmbeddedRunner, Runner
 from erpsync.sync.schemas import SyncLogPage, SyncRunRead, log_read, run_read
 
 router = APIRouter(tags=["sync"])
-_runner_lock = threading.Lock()
-
-
-def runner_of(request: Request, database: Database, keys: Keys) -> Runner:
-    """The app's runner, made on first use (tests or a worker set may put another)."""
-    with _runner_lock:
-        runner: Runner | None = getattr(request.app.state, "sync_runner", None)
-        if runner is None:
-            runner = EmbeddedRunner(database, keys)
-            request.app.state.sync_runner = runner
-        return runner
 
 
 @router.post("/connections/{connection_id}/sync", response_model=SyncRunRead)
@@ -44,19 +29,15 @@ def sync_now(
     response: Response,
     admin: AdminUser,
     database: DatabaseDep,
-    keys: KeysDep,
     dry_run: bool = False,
     resync: Literal["erp", "crm"] | None = None,
 ) -> SyncRunRead:
     """Sync now (or resync all from one side, or a dry run that only plans)."""
-    with database.session() as session:
-        connection = connections.get(session, admin, connection_id)
-        requested = runs.request(
-            session, connection, utc_now(), dry_run=dry_run, resync=resync, user_id=admin.id
-        )
-        read = run_read(requested.run)
-    if requested.started:
-        runner_of(request, database, keys).submit(read.id)
+    runner = jobs.runner_for(request.app)
+    read, started = start_run(
+        database, runner, admin, connection_id, dry_run=dry_run, resync=resync
+    )
+    if started:
         response.status_code = status.HTTP_202_ACCEPTED
     return read
 

@@ -42,4 +42,6 @@ def demo(
 
         from erpsync.app import create_app
 
-        uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(settings, db, scheduler=True), host=host, port=port, log_level="warning"
+        )

@@ -12,6 +12,7 @@ from erpsync.cli import (
     crm,
     db,
     demo,
+    jobs,
     mapping,
     products,
     serve,
@@ -37,6 +38,8 @@ app.add_typer(mapping.mapping_app, name="mapping")
 app.add_typer(products.app, name="products")
 app.add_typer(sync.app, name="sync")
 app.command("serve")(serve.serve)
+app.command("worker")(jobs.worker)
+app.command("scheduler")(jobs.scheduler)
 app.add_typer(demo.app, name="demo")
 
 

@@ -15,11 +15,11 @@ def serve(
     host: str = typer.Option(None, help="Address to listen on (default from settings)."),
     port: int = typer.Option(None, help="Port (default from settings)."),
 ) -> None:
-    """Serve the pages and the API."""
+    """Serve the pages and the API; without a broker, also run sync jobs and the scheduler."""
     settings = load()
     host = host or settings.host
     port = port or settings.port
     configure_logging(settings)
-    app = create_app(settings)
+    app = create_app(settings, scheduler=True)
     console.print(f"erpsync serves on http://{host}:{port}", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())

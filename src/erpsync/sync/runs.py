@@ -21,6 +21,7 @@ from erpsync.sync.models import SyncLogEntry, SyncRun
 
 ACTIVE_STATES = ("queued", "running")
 KINDS = {None: "sync", "erp": "resync_erp", "crm": "resync_crm"}
+RETRY = "retry"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +44,12 @@ def request(
     dry_run: bool = False,
     resync: str | None = None,
     user_id: int | None = None,
+    retry: list[int] | None = None,
 ) -> Requested:
-    """A new queued run holding the lease, or the run that holds it now."""
-    kind = kind_for(resync)
+    """A new queued run holding the lease, or the run that holds it now.
+
+    `retry`: dead letters to retry first (kind `retry`, see `sync.deadletters`)."""
+    kind = kind_for(resync) if not retry else RETRY
     if connection.deleted_at is not None:
         raise NotFound(f"No connection with id {connection.id}.")
     if connection.paused_reason:
@@ -71,6 +75,7 @@ def request(
         requested_by_id=user_id,
         queued_at=now,
         lease_token=taken.token,
+        progress={"retry": list(retry)} if retry else {},
     )
     session.add(run)
     session.flush()

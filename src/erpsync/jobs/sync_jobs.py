@@ -1,0 +1,72 @@
+"""The sync engine's jobs: `sync.run` carries out a requested run (R-SYNC-10).
+
+A run is requested (and its lease taken) before the job is enqueued; the job only
+executes it. A job delivered twice (a worker died and the broker redelivered it) finds
+its run finished and does nothing, or resumes it under the same lease token; a run
+whose lease was taken over cannot commit (fencing). A `retry` run first re-applies its
+dead letters (`sync.deadletters`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from erpsync.accounts.models import User
+from erpsync.connections import service as connections
+from erpsync.db import Database
+from erpsync.jobs.registry import JobArgs, JobEnv, job
+from erpsync.sync import deadletters, engine, runs
+from erpsync.sync.context import utc_now
+from erpsync.sync.models import SyncRun
+from erpsync.sync.runs import ACTIVE_STATES
+from erpsync.sync.schemas import SyncRunRead, run_read
+
+if TYPE_CHECKING:
+    from erpsync.jobs.runners import Runner
+
+SYNC_RUN = "sync.run"
+log = logging.getLogger(__name__)
+
+
+@job(SYNC_RUN)
+def sync_run(env: JobEnv, args: JobArgs) -> dict[str, Any]:
+    run_id = int(args["run_id"])
+    with env.database.read_session() as session:
+        run = session.get(SyncRun, run_id)
+        state = None if run is None else run.state
+    if state not in ACTIVE_STATES:
+        return {"run_id": run_id, "state": state, "skipped": True}
+    since, retried = utc_now(), None
+    try:
+        retried = deadletters.prepare(env.database, env.keys, run_id)
+    except Exception:  # the run itself meets the same failure and records it
+        log.warning("preparing the retry of run %s failed", run_id, exc_info=True)
+    result = engine.execute(env.database, env.keys, run_id)
+    if result.state == "succeeded" and retried:
+        deadletters.settle(env.database, retried, since)
+    return {"run_id": result.run_id, "state": result.state, "counts": result.counts}
+
+
+def start_run(
+    database: Database,
+    runner: Runner,
+    user: User,
+    connection_id: int,
+    *,
+    dry_run: bool = False,
+    resync: str | None = None,
+    retry: list[int] | None = None,
+) -> tuple[SyncRunRead, bool]:
+    """Sync now: request a run (scope and lease checked) and enqueue it; a run already
+    going is returned instead, with `False`."""
+    with database.session() as session:
+        connection = connections.get(session, user, connection_id)
+        requested = runs.request(
+            session, connection, utc_now(), dry_run=dry_run, resync=resync, user_id=user.id,
+            retry=retry,
+        )  # fmt: skip
+        read = run_read(requested.run)
+    if requested.started:
+        runner.submit(SYNC_RUN, {"run_id": read.id})
+    return read, requested.started
