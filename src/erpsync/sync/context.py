@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from erpsync.db import Database
 from erpsync.sdk.host import ConnectorHost
-from erpsync.sync import journal, lease
+from erpsync.sync import journal, killpoints, lease
 from erpsync.sync.crmrows import ListCodes
 from erpsync.sync.retry import Backoff
 
@@ -59,7 +59,10 @@ class RunContext:
             if self.dry_run:
                 session.rollback()
             else:
+                session.flush()
+                killpoints.reached("after_crm_write")
                 session.commit()
+                killpoints.reached("after_commit")
         except BaseException:
             session.rollback()
             raise

@@ -24,7 +24,7 @@ from erpsync.db import Database
 from erpsync.errors import Category, ConfigError, NotFound
 from erpsync.mapping.crm_fields import ENTITIES
 from erpsync.sdk.host import ConnectorHost
-from erpsync.sync import crm_to_erp, erp_stream, lease, rules
+from erpsync.sync import crm_creates, crm_to_erp, erp_stream, lease, rules
 from erpsync.sync.context import RunContext, utc_now
 from erpsync.sync.crmrows import ListCodes
 from erpsync.sync.models import SyncRun
@@ -96,6 +96,10 @@ def check_identity(ctx: RunContext) -> None:
 def _passes(ctx: RunContext, mappings: list[rules.TypeMapping], resync: str | None) -> None:
     for tm in mappings:
         erp_stream.run_type(ctx, tm, resync == "erp")
+    crm_creates.reconcile_pending(ctx, mappings)
+    for tm in mappings:  # parents first, so a person finds its company's actor
+        if tm.erp_create:
+            crm_creates.run_type(ctx, tm, mappings, resync == "crm")
     for kind in ENTITIES:
         pushing = [tm for tm in mappings if tm.kind == kind and tm.writes_erp]
         if pushing:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from erpsync.errors import Category
 from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.model import Actor
-from erpsync.sync import crmrows, journal, links
+from erpsync.sync import crmrows, journal, killpoints, links
 from erpsync.sync.context import RunContext
 from erpsync.sync.erp_to_crm import MAX_ROWS, ErpBatch, stream_name
 from erpsync.sync.models import LINK_ACTIVE
@@ -33,6 +33,7 @@ def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
     while True:
         try:
             for batch in ctx.host.changes(tm.actor_type, cursor, tm.field_keys):
+                killpoints.reached("after_read_batch")
                 apply_batch(ctx, tm, batch.actors, batch.rejected, batch.cursor)
                 cursor, failures = batch.cursor, 0
             return

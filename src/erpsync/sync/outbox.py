@@ -45,6 +45,7 @@ from erpsync.sdk.codec import decode_value, encode_value
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sdk.model import Actor, ActorRef, ActorType, Value
 from erpsync.sync import journal, killpoints, rules
+from erpsync.sync.crmrows import ListCodes
 from erpsync.sync.models import (
     LINK_UNLINKED,
     OUTBOX_DONE,
@@ -244,6 +245,7 @@ def finish(
     actor: Actor,
     mappings: Sequence[rules.TypeMapping],
     run_id: int | None = None,
+    codes: ListCodes | None = None,
 ) -> Created:
     """Step 3: link, shadow, CRM values from the ERP, log, entry `done` — one transaction.
     When the record or the actor got another live link meanwhile, the entry goes to
@@ -252,7 +254,7 @@ def finish(
         with database.session() as session:
             entry = _locked(session, entry_id)
             tm = next((m for m in mappings if m.actor_type.value == entry.actor_type), None)
-            link_id = link_created(session, entry, actor, tm, run_id)
+            link_id = link_created(session, entry, actor, tm, run_id, codes)
             entry.state, entry.erp_key, entry.note = OUTBOX_DONE, actor.key, None
             return Created(entry_id, actor.key, link_id)
     except IntegrityError:

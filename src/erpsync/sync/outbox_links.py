@@ -33,6 +33,7 @@ def link_created(
     actor: Actor,
     tm: TypeMapping | None,
     run_id: int | None,
+    codes: crmrows.ListCodes | None = None,
 ) -> int:
     """Link the CRM record to the created actor in `session`; returns the link id.
 
@@ -40,7 +41,7 @@ def link_created(
     stored a different value of a `to_crm`/`both` field (a number it assigned, a
     default): that value is written into the CRM record and becomes the shadow. So the
     next sync finds nothing to send back and nothing missing (R-SEM-2)."""
-    codes = crmrows.ListCodes(session)
+    codes = codes or crmrows.ListCodes(session)
     row = crmrows.read(session, entry.crm_kind, [entry.crm_id], codes).get(entry.crm_id, {})
     shadow: dict[str, Any] = {}
     columns: dict[str, Any] = {}

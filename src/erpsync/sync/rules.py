@@ -8,7 +8,8 @@ parents first (R-SEM-1): companies, then persons, then projects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,9 +18,9 @@ from erpsync.crm.models import ListItem
 from erpsync.errors import ConfigError
 from erpsync.mapping.crm_fields import COMPANY, crm_field, entity_of
 from erpsync.mapping.models import CreatePolicy, FieldMapping, ListItemMapping, ListMapping
-from erpsync.mapping.transform import ListPairs, Rule, default_conversion
+from erpsync.mapping.transform import ListPairs, Rule, default_conversion, value_from_json
 from erpsync.sdk.host import ConnectorHost
-from erpsync.sdk.model import ActorType, Field, FieldType
+from erpsync.sdk.model import ActorType, Field, FieldType, Value
 from erpsync.sync.decide import Direction, Policy
 
 #: Parents before children (R-SEM-1).
@@ -62,6 +63,11 @@ class TypeMapping:
     fields: tuple[FieldRule, ...]
     create: bool  # ERP→CRM create policy is `create`
     match: FieldRule | None  # the field mapped to the CRM number, for matching
+    #: CRM→ERP create policy is `create` for CRM records matching `crm_filter` (R-MAP-8)
+    erp_create: bool = False
+    crm_filter: dict[str, list[str]] = field(default_factory=dict)
+    #: ERP values of `set` defaults, sent with every create (R-MAP-4)
+    defaults: dict[str, Value] = field(default_factory=dict)
 
     @property
     def field_keys(self) -> list[str]:
@@ -125,8 +131,13 @@ def load(session: Session, connection_id: int, host: ConnectorHost) -> list[Type
         .where(FieldMapping.connection_id == connection_id, FieldMapping.crm_field.is_not(None))
         .order_by(FieldMapping.rank, FieldMapping.id)
     ).all()
-    creates = {
-        policy.actor_type: policy.erp_to_crm == "create"
+    with_defaults = session.scalars(
+        select(FieldMapping).where(
+            FieldMapping.connection_id == connection_id, FieldMapping.default_mode == "set"
+        )
+    ).all()
+    policies = {
+        policy.actor_type: policy
         for policy in session.scalars(
             select(CreatePolicy).where(CreatePolicy.connection_id == connection_id)
         )
@@ -142,13 +153,29 @@ def load(session: Session, connection_id: int, host: ConnectorHost) -> list[Type
         synced = tuple(rule for rule in rules if rule.direction is not Direction.NONE)
         match = next((rule for rule in rules if rule.crm_key == MATCH_FIELD), None)
         kind = entity_of(actor_type)
+        policy = policies.get(actor_type.value)
         result.append(
             TypeMapping(
                 actor_type,
                 kind,
                 synced,
-                creates.get(actor_type.value, False),
+                policy is not None and policy.erp_to_crm == "create",
                 match if kind == COMPANY else None,
+                policy is not None and policy.crm_to_erp == "create",
+                json.loads(policy.crm_filter or "{}") if policy is not None else {},
+                _set_defaults(
+                    [m for m in with_defaults if m.actor_type == actor_type.value], erp_fields
+                ),
             )
         )
     return result
+
+
+def _set_defaults(mappings: list[FieldMapping], erp_fields: dict[str, Field]) -> dict[str, Value]:
+    """The `set` defaults of an actor type as typed ERP values (checked when stored)."""
+    found: dict[str, Value] = {}
+    for mapping in mappings:
+        erp = erp_fields.get(mapping.erp_field)
+        if mapping.default_mode == "set" and mapping.default_value is not None and erp:
+            found[mapping.erp_field] = value_from_json(erp, json.loads(mapping.default_value))
+    return found
