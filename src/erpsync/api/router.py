@@ -9,6 +9,9 @@ from erpsync.api import (
     companies,
     connections,
     crm_lists,
+    exchange,
+    mapping,
+    mapping_lists,
     persons,
     pricing,
     projects,
@@ -24,6 +27,9 @@ def build() -> APIRouter:
     router.include_router(projects.router)
     router.include_router(crm_lists.router)
     router.include_router(connections.router)
+    router.include_router(exchange.router)
+    router.include_router(mapping.router)
+    router.include_router(mapping_lists.router)
     router.include_router(sync.router)
     router.include_router(pricing.router)
     return router

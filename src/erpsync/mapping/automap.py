@@ -190,13 +190,25 @@ def propose(
 
 
 def automap(
-    session: Session, meta: ErpMeta, connection_id: int, actor_type: str, apply: bool
+    session: Session,
+    meta: ErpMeta,
+    connection_id: int,
+    actor_type: str,
+    apply: bool,
+    only: list[str] | None = None,
 ) -> list[Proposal]:
-    """Proposals for the unmapped fields; `apply` stores them with direction `none`."""
+    """Proposals for the unmapped fields; `apply` stores them with direction `none`.
+
+    `only` keeps the proposals of these ERP fields (the ones the administrator chose).
+    """
     rows = service.stored(session, connection_id, actor_type)
     taken_erp = {r.erp_field for r in rows if r.crm_field}
     taken_crm = {r.crm_field for r in rows if r.crm_field}
     found = propose(meta.fields_of(actor_type), fields_of(actor_type), taken_erp, taken_crm)
+    if only is not None:
+        for key in only:
+            meta.field(actor_type, key)
+        found = [proposal for proposal in found if proposal.erp_field in only]
     if apply and found:
         specs = [service.as_spec(r).model_copy(update={"rank": None}) for r in rows]
         by_key = {spec.erp_field: index for index, spec in enumerate(specs)}

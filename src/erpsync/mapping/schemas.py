@@ -123,3 +123,37 @@ class CreatePolicyIn(_Input):
 class CreatePolicyRead(CreatePolicyIn):
     actor_type: str
     entity: str
+
+
+class EntityRow(BaseModel):
+    """An ERP actor type, its fixed CRM entity (R-SEM-1), mapped fields and create policy."""
+
+    actor_type: str
+    entity: str
+    mapped_fields: int
+    policy: CreatePolicyRead
+
+
+class DefaultIn(_Input):
+    """A default for an ERP field used on create in the ERP (R-MAP-4); `mode` null clears."""
+
+    mode: DefaultMode | None = None
+    value: Any = None
+
+
+class AutomapIn(_Input):
+    """Automap: propose only, or apply the proposals for `fields` (all when omitted)."""
+
+    apply: bool = False
+    fields: list[str] | None = Field(default=None, max_length=500)
+
+
+class ListAutomatch(_Input):
+    crm_list: str = Field(min_length=1, max_length=40)
+    apply: bool = False
+
+
+class PriorityIn(_Input):
+    """Priorities by connection id (1 = highest); all valid, or none changes."""
+
+    priorities: dict[int, int] = Field(min_length=1, max_length=1000)
