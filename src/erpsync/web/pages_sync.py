@@ -19,6 +19,7 @@ from erpsync.connections import catalog, service
 from erpsync.connections.schemas import ConnectionRead
 from erpsync.errors import ErpSyncError
 from erpsync.web.i18n import translator
+from erpsync.web.mapping_forms import FIX_LINKS
 from erpsync.web.pages_auth import Csrf, PageAdmin
 from erpsync.web.templating import flash, language_of, render
 
@@ -51,6 +52,7 @@ def sync_page(request: Request, admin: PageAdmin, database: DatabaseDep) -> HTML
         "live": [c for c in connections if not c.deleted],
         "deleted": [c for c in connections if c.deleted],
         "connector_names": names,
+        "fix_links": FIX_LINKS,
     }
     return render(request, "sync/index.html", context)
 

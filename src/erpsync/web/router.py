@@ -9,6 +9,8 @@ from erpsync.web import (
     pages_auth,
     pages_companies,
     pages_home,
+    pages_mapping,
+    pages_mapping_lists,
     pages_persons,
     pages_products,
     pages_projects,
@@ -26,4 +28,6 @@ def build() -> APIRouter:
     router.include_router(pages_projects.router)
     router.include_router(pages_products.router)
     router.include_router(pages_sync.router)
+    router.include_router(pages_mapping.router)
+    router.include_router(pages_mapping_lists.router)
     return router

@@ -23,8 +23,21 @@
 
   // --- the Sync screen: Active checkbox -------------------------------------------------
 
+  // An activation reason as a link to the page that fixes it (patterns from the server).
+  function reasonItem(links, connectionId, reason) {
+    for (const [pattern, url] of links) {
+      const found = new RegExp(pattern).exec(reason);
+      if (!found) continue;
+      let href = url.replace("{id}", connectionId);
+      found.slice(1).forEach((group, index) => { href = href.replace(`{${index + 1}}`, group); });
+      return el("li", {}, el("a", { href, text: reason }));
+    }
+    return el("li", { text: reason });
+  }
+
   function syncScreen(screen) {
     const texts = JSON.parse(screen.dataset.texts);
+    const links = JSON.parse(screen.dataset.fixLinks || "[]");
     for (const box of screen.querySelectorAll("input.activate")) {
       box.addEventListener("change", async () => {
         const row = box.closest("tr");
@@ -40,7 +53,9 @@
           const problem = error.problem || {};
           const list = problem.reasons && problem.reasons.length ? problem.reasons : [error.message];
           reasons.append(el("li", { text: wanted ? texts.refused : texts.failed }));
-          for (const reason of list) reasons.append(el("li", { text: reason }));
+          for (const reason of list) {
+            reasons.append(wanted ? reasonItem(links, row.dataset.connectionId, reason) : el("li", { text: reason }));
+          }
           reasons.hidden = false;
           box.checked = !wanted;
         } finally {
