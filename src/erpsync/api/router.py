@@ -10,6 +10,7 @@ from erpsync.api import (
     connections,
     crm_lists,
     exchange,
+    links,
     mapping,
     mapping_lists,
     persons,
@@ -32,4 +33,5 @@ def build() -> APIRouter:
     router.include_router(mapping_lists.router)
     router.include_router(sync.router)
     router.include_router(pricing.router)
+    router.include_router(links.router)
     return router
