@@ -1,4 +1,5 @@
-"""SQL connector change stream vs a raw driver loop, on MariaDB and PostgreSQL (R-CON-1).
+"""Connector change streams vs raw loops: SQL on MariaDB and PostgreSQL (R-CON-1), and
+spreadsheet files, CSV and xlsx (R-CON-3).
 
 What: N customer rows (16 columns) read in (updated_at, id) order, first by a raw
 driver loop (mysqlclient `SSCursor` / psycopg named cursor, `fetchmany`), then
@@ -8,23 +9,31 @@ loop and the peak RSS of each phase (sampled from /proc). Targets: connector ≥
 the raw loop, peak RSS < 200 MB at any N.
 
     .venv/bin/python bench/connectors.py --rows 1000000 [--only mariadb|postgresql]
+    .venv/bin/python bench/connectors.py --file-rows 100000 --only csv|xlsx
 
-Each database is created for the run (uniquely named) and dropped after it.
+Each database is created for the run (uniquely named) and dropped after it. The
+files: N customer rows with the same 17 columns, written to a temporary folder; the
+raw loops are `csv.reader` over the file and openpyxl's read-only `iter_rows`.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from erpsync.connectors.spreadsheet import SpreadsheetConnector
 from erpsync.connectors.sql import SqlConnector
 from erpsync.sdk import ActorType
 from erpsync.sdk.host import ConnectorHost
@@ -165,7 +174,7 @@ def host_loop(url: sa.URL, dialect: str) -> int:
     return count
 
 
-def measure(name: str, loop: Callable[[sa.URL, str], int], url: sa.URL, dialect: str) -> float:
+def measure(name: str, loop: Callable[[Any, str], int], url: Any, dialect: str) -> float:
     with PeakRss() as rss:
         started = time.perf_counter()
         count = loop(url, dialect)
@@ -176,12 +185,104 @@ def measure(name: str, loop: Callable[[sa.URL, str], int], url: sa.URL, dialect:
     return rate
 
 
+# --- spreadsheet files ---------------------------------------------------------------------
+
+FILE_MAPPING = "actors:\n  Customer:\n    file: {file}\n    key: id\n    fields:\n" + "".join(
+    f"      - {{key: {c}, column: {c}, type: {TYPES.get(c, 'Text')}}}\n" for c in COLUMNS
+)
+
+
+def _file_row(n: int) -> list[Any]:
+    texts: list[Any] = [f"{c[:4]}-{n}" for c in COLUMNS[:10]]
+    stamp = datetime(2024, 1, 1) + timedelta(seconds=n // 7)
+    founded = date(2000, 1, 1) + timedelta(days=n % 9000)
+    return [n, *texts, n * 1.25, n / 3.0, n % 500, n % 2 == 0, founded, stamp]
+
+
+def write_file(folder: Path, kind: str, rows: int) -> Path:
+    started = time.perf_counter()
+    header = ["id", *COLUMNS]
+    if kind == "csv":
+        path = folder / "customers.csv"
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(header)
+            for n in range(1, rows + 1):
+                row = _file_row(n)
+                row[-1] = row[-1].isoformat(sep=" ")
+                writer.writerow(row)
+    else:
+        from openpyxl import Workbook
+
+        path = folder / "customers.xlsx"
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Customers")
+        sheet.append(header)
+        for n in range(1, rows + 1):
+            sheet.append(_file_row(n))
+        book.save(path)
+    print(f"  wrote {rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
+    return path
+
+
+def raw_file_loop(path: Path) -> int:
+    count = 0
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle, delimiter=";")
+            next(reader)
+            for _ in reader:
+                count += 1
+        return count
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    for _ in book["Customers"].iter_rows(min_row=2, values_only=True):
+        count += 1
+    book.close()
+    return count
+
+
+def _file_values(path: Path) -> dict[str, Any]:
+    return {"path": str(path), "mapping": FILE_MAPPING.replace("{file}", path.name)}
+
+
+def file_connector_loop(path: Path) -> int:
+    connector = SpreadsheetConnector()
+    connector.open("bench", _file_values(path))
+    count = sum(len(b.actors) for b in connector.changes(ActorType.CUSTOMER, None))
+    connector.close()
+    return count
+
+
+def file_host_loop(path: Path) -> int:
+    host = ConnectorHost(SpreadsheetConnector(), timeout=120)
+    host.open("bench", _file_values(path))
+    count = sum(len(b.actors) for b in host.changes(ActorType.CUSTOMER, None))
+    host.close()
+    return count
+
+
+def bench_file(kind: str, rows: int) -> None:
+    print(f"{kind}: {rows:,} customers × {len(COLUMNS) + 1} columns", flush=True)
+    with tempfile.TemporaryDirectory(prefix="erpsync-bench-") as folder:
+        path = write_file(Path(folder), kind, rows)
+        raw = measure("raw loop", lambda p, _: raw_file_loop(p), path, kind)
+        mine = measure("connector", lambda p, _: file_connector_loop(p), path, kind)
+        hosted = measure("via host", lambda p, _: file_host_loop(p), path, kind)
+    print(f"  ratio connector/raw {mine / raw:.2f}×, via host/raw {hosted / raw:.2f}×")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--only", choices=sorted(SERVERS))
+    parser.add_argument("--file-rows", type=int, default=100_000)
+    parser.add_argument("--only", choices=[*sorted(SERVERS), "csv", "xlsx"])
     args = parser.parse_args()
-    for dialect in [args.only] if args.only else ["mariadb", "postgresql"]:
+    for dialect in [args.only] if args.only else ["mariadb", "postgresql", "csv", "xlsx"]:
+        if dialect in ("csv", "xlsx"):
+            bench_file(dialect, args.file_rows)
+            continue
         print(f"{dialect}: {args.rows:,} customers × {len(COLUMNS) + 1} columns", flush=True)
         with database(dialect, args.rows) as url:
             raw = measure("raw driver", raw_loop, url, dialect)

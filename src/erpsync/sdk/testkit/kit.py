@@ -193,11 +193,14 @@ class Kit:
         return "Qz" + secrets.token_hex(4).upper() + "conformance"
 
     def text_field(self, actor_type: ActorType) -> Field | None:
-        """A writable, searchable Text field to carry the kit's unique words."""
+        """A writable, searchable Text field to carry the kit's unique words. For a
+        read-only connector (every field ReadOnly) the hooks write the ERP directly, so
+        any searchable Text field will do."""
         searchable = set(self.host.searchable_fields(actor_type))
+        read_only = type(self.host.connector).read_only
         for field in self.host.actor_fields(actor_type):
             long_enough = field.max_length is None or field.max_length >= 32
-            writable = not field.read_only and field.key in searchable
+            writable = (read_only or not field.read_only) and field.key in searchable
             if field.type is FieldType.TEXT and writable and long_enough:
                 return field
         return None
