@@ -108,5 +108,5 @@ def test_a_delivered_twice_job_does_not_run_a_finished_run_again(
 
 def test_an_unknown_job_names_the_known_ones(env: SyncEnv, settings: Settings) -> None:
     assert "sync.run" in known()
-    with pytest.raises(NotFound, match="known: .*sync.run"):
+    with pytest.raises(NotFound, match=r"known: .*sync\.run"):
         run_job(_env(env, settings), "sync.nothing", {})

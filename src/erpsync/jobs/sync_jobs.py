@@ -1,16 +1,20 @@
 """The sync engine's jobs: `sync.run` carries out a requested run (R-SYNC-10).
 
-A run is requested (and its lease taken) before the job is enqueued; the job only
-executes it. A job delivered twice (a worker died and the broker redelivered it) finds
-its run finished and does nothing, or resumes it under the same lease token; a run
-whose lease was taken over cannot commit (fencing). A `retry` run first re-applies its
-dead letters (`sync.deadletters`).
+A run is requested (and its lease taken) before the job is enqueued; the job claims it
+(queued → running, once) and executes it. A job delivered twice (a broker redelivers
+after a worker died, or after its visibility timeout) finds the run claimed and does
+nothing: a run is never executed twice at once. A run whose worker died keeps its
+lease until it expires; the next scheduled run takes it over and resumes from the
+stored cursors (a run whose lease was taken over cannot commit: fencing). A `retry`
+run first re-applies its dead letters (`sync.deadletters`).
 """
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import update
 
 from erpsync.accounts.models import User
 from erpsync.connections import service as connections
@@ -19,7 +23,6 @@ from erpsync.jobs.registry import JobArgs, JobEnv, job
 from erpsync.sync import deadletters, engine, runs
 from erpsync.sync.context import utc_now
 from erpsync.sync.models import SyncRun
-from erpsync.sync.runs import ACTIVE_STATES
 from erpsync.sync.schemas import SyncRunRead, run_read
 
 if TYPE_CHECKING:
@@ -32,10 +35,10 @@ log = logging.getLogger(__name__)
 @job(SYNC_RUN)
 def sync_run(env: JobEnv, args: JobArgs) -> dict[str, Any]:
     run_id = int(args["run_id"])
-    with env.database.read_session() as session:
-        run = session.get(SyncRun, run_id)
-        state = None if run is None else run.state
-    if state not in ACTIVE_STATES:
+    if not claim(env.database, run_id):
+        with env.database.read_session() as session:
+            run = session.get(SyncRun, run_id)
+            state = None if run is None else run.state
         return {"run_id": run_id, "state": state, "skipped": True}
     since, retried = utc_now(), None
     try:
@@ -46,6 +49,17 @@ def sync_run(env: JobEnv, args: JobArgs) -> dict[str, Any]:
     if result.state == "succeeded" and retried:
         deadletters.settle(env.database, retried, since)
     return {"run_id": result.run_id, "state": result.state, "counts": result.counts}
+
+
+def claim(database: Database, run_id: int) -> bool:
+    """Move a queued run to running; False when another delivery of the job has it."""
+    with database.session() as session:
+        done = session.execute(
+            update(SyncRun)
+            .where(SyncRun.id == run_id, SyncRun.state == "queued")
+            .values(state="running", started_at=utc_now())
+        )
+        return bool(done.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def start_run(
