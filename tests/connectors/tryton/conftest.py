@@ -6,15 +6,18 @@ trytond missing or unable to start → the tests skip with the reason; with
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.connectors.tryton.server import (
+    TEMPLATE_DB,
     TrytonServer,
     build_template,
     serve_copy,
+    template_key,
     trytond_missing,
 )
 from tests.services import services_required
@@ -27,16 +30,24 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def tryton_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The SQLite file of a Tryton database built once per session (~15 s)."""
+def tryton_template(request: pytest.FixtureRequest) -> Path:
+    """The SQLite file of a Tryton database built once (~18 s) and kept in pytest's
+    cache, keyed by the installed Tryton modules and the code that builds it."""
     missing = trytond_missing()
     if missing:
         _unavailable(missing)
+    folder = request.config.cache.mkdir(f"tryton-template-{template_key()}")
+    built = folder / f"{TEMPLATE_DB}.sqlite"
+    if (folder / "complete").exists():
+        return built
     try:
-        return build_template(tmp_path_factory.mktemp("tryton-template"))
+        shutil.rmtree(folder)
+        path = build_template(folder)
     except (RuntimeError, OSError) as exc:
         _unavailable(f"trytond cannot start here: {exc}")
         raise
+    (folder / "complete").touch()
+    return path
 
 
 @pytest.fixture

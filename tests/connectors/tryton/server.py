@@ -1,6 +1,7 @@
-"""A real `trytond` for the tests: one SQLite template database built per test session
-by `trytond-admin` (plus a company, lists and ~80 parties by RPC), copied per test and
-served on a free local port (copy + start takes about a second).
+"""A real `trytond` for the tests: one SQLite template database built by `trytond-admin`
+(plus the data of `seed.py`, written by RPC), kept in pytest's cache until the Tryton
+modules or this code change, copied per test and served on a free local port (copy +
+start takes about a second).
 
 The sandbox has no DNS, and Tryton checks that an email's domain exists before it
 stores the address; the server is therefore started through a two-line launcher that
@@ -10,25 +11,40 @@ from a plain `trytond -c CONF -d DB`.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
-from decimal import Decimal
+from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 from erpsync.connectors.tryton.rpc import TrytonClient
+from tests.connectors.tryton.seed import seed
+from tests.connectors.tryton.zygote import Zygote
 
 ADMIN_PASSWORD = "tryton-admin-secret-9"
 TEMPLATE_DB = "template"
-MODULES = ["party", "company", "currency", "country", "project"]
+MODULES = [
+    "party",
+    "company",
+    "currency",
+    "country",
+    "project",
+    "party_relationship",
+    "account_invoice",
+    "product",
+    "product_price_list",
+    "sale_price_list",
+]
 
 LAUNCHER = """
 import sys
@@ -39,10 +55,6 @@ from trytond.cli import main
 sys.argv[0] = "trytond"
 sys.exit(main())
 """
-
-COUNTRIES = [("SE", "Sweden"), ("NO", "Norway"), ("DK", "Denmark"), ("FI", "Finland")]
-COUNTRIES += [("DE", "Germany"), ("GB", "United Kingdom"), ("US", "United States")]
-CURRENCIES = [("EUR", "Euro", "€"), ("SEK", "Swedish krona", "kr"), ("USD", "US Dollar", "$")]
 
 
 def trytond_missing() -> str | None:
@@ -55,28 +67,47 @@ def trytond_missing() -> str | None:
     return None
 
 
+def template_key() -> str:
+    """What the template depends on: the installed Tryton distributions and the
+    source of the code that builds it (a change to either builds a new one)."""
+    digest = hashlib.sha256()
+    for dist in sorted(metadata.distributions(), key=lambda d: d.metadata["Name"] or ""):
+        name = dist.metadata["Name"] or ""
+        if name.lower().startswith("trytond"):
+            digest.update(f"{name}=={dist.version};".encode())
+    here = Path(__file__).parent
+    for source in ("server.py", "seed.py"):
+        digest.update((here / source).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _write_conf(folder: Path, port: int) -> Path:
-    conf = folder / "trytond.conf"
-    conf.write_text(
+def _conf_text(folder: Path, port: int) -> str:
+    return (
         f"[database]\nuri = sqlite://\npath = {folder}\n"
         f"[web]\nlisten = 127.0.0.1:{port}\n"
         "[session]\ntimeout = 3600\n"
     )
+
+
+def _write_conf(folder: Path, port: int) -> Path:
+    conf = folder / "trytond.conf"
+    conf.write_text(_conf_text(folder, port))
     return conf
 
 
 @dataclass
 class TrytonServer:
-    process: subprocess.Popen[bytes]
+    pid: int
     folder: Path
     database: str
     port: int
+    process: subprocess.Popen[bytes] | None = None  # None: forked by the zygote
 
     @property
     def url(self) -> str:
@@ -91,14 +122,47 @@ class TrytonServer:
         client.login("admin", ADMIN_PASSWORD)
         return client
 
+    def running(self) -> bool:
+        if self.process is not None:
+            return self.process.poll() is None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(10)
+            return
+        deadline = time.monotonic() + 10
+        with suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+            while self.running() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if self.running():
+                os.kill(self.pid, signal.SIGKILL)
+
+
+def _wait_listening(server: TrytonServer) -> TrytonServer:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if not server.running():
+            log = (server.folder / "trytond.log").read_text()[-2000:]
+            raise RuntimeError(f"trytond exited: {log}")
+        try:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=0.2):
+                return server
+        except OSError:
+            time.sleep(0.02)
+    server.stop()
+    raise RuntimeError(f"trytond did not listen on {server.port} within 30 s")
 
 
 def start_server(folder: Path, database: str) -> TrytonServer:
@@ -112,24 +176,24 @@ def start_server(folder: Path, database: str) -> TrytonServer:
         stderr=subprocess.STDOUT,
         cwd=folder,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"trytond exited: {(folder / 'trytond.log').read_text()[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return TrytonServer(process, folder, database, port)
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"trytond did not listen on {port} within 30 s")
+    return _wait_listening(TrytonServer(process.pid, folder, database, port, process))
+
+
+_ZYGOTES: dict[tuple[Path, str], Zygote] = {}
 
 
 def serve_copy(template: Path, folder: Path, database: str = "erp") -> TrytonServer:
-    """A fresh server on a copy of the template database (isolation per test)."""
+    """A fresh server on a copy of the template database (isolation per test), forked
+    from a process that loaded Tryton for this template once."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, folder / f"{database}.sqlite")
-    return start_server(folder, database)
+    key = (template, database)
+    zygote = _ZYGOTES.get(key)
+    if zygote is None or not zygote.alive():
+        home = Path(tempfile.mkdtemp(prefix="erpsync-tryton-zygote-"))
+        zygote = _ZYGOTES[key] = Zygote(template, home, _conf_text(home, 0), database)
+    port = free_port()
+    return _wait_listening(TrytonServer(zygote.fork(folder, port), folder, database, port))
 
 
 def build_template(folder: Path) -> Path:
@@ -152,7 +216,7 @@ def build_template(folder: Path) -> Path:
         raise RuntimeError(f"trytond-admin failed: {result.stderr.decode()[-2000:]}")
     server = start_server(folder, TEMPLATE_DB)
     try:
-        _seed(server.client())
+        seed(server.client())
     finally:
         server.stop()
     # Tryton's SQLite runs in WAL mode: fold the log into the file, so copying the file
@@ -160,60 +224,3 @@ def build_template(folder: Path) -> Path:
     with closing(sqlite3.connect(server.path)) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return server.path
-
-
-def _seed(client: TrytonClient) -> None:
-    """Lists, a company and ~80 parties, each group in one call (one transaction)."""
-    countries = client.model(
-        "country.country", "create", [{"code": c, "name": n} for c, n in COUNTRIES]
-    )
-    currencies = client.model(
-        "currency.currency",
-        "create",
-        [
-            {"code": c, "name": n, "symbol": s, "digits": 2, "rounding": Decimal("0.01")}
-            for c, n, s in CURRENCIES
-        ],
-    )
-    customer, supplier, _ = client.model(
-        "party.category", "create", [{"name": n} for n in ("Customer", "Supplier", "Prospect")]
-    )
-    (owner,) = client.model("party.party", "create", [{"name": "erpsync Test AB"}])
-    (company,) = client.model(
-        "company.company", "create", [{"party": owner, "currency": currencies[0]}]
-    )
-    client.model("res.user", "write", [1], {"companies": [["add", [company]]], "company": company})
-    rows = [_party(f"Customer {i:03d} AB", [customer], i, countries) for i in range(60)]
-    rows += [_party(f"Supplier {i:03d} Oy", [supplier], i, countries) for i in range(15)]
-    rows += [_party(f"Partner {i:03d} AS", [customer, supplier], i, countries) for i in range(5)]
-    client.model("party.party", "create", rows)
-
-
-def _party(name: str, categories: list[int], i: int, countries: list[int]) -> dict[str, Any]:
-    slug = name.lower().replace(" ", "-")
-    return {
-        "name": name,
-        "categories": [["add", categories]],
-        "addresses": [
-            [
-                "create",
-                [
-                    {
-                        "street": f"Storgatan {i + 1}",
-                        "postal_code": f"{11000 + i}",
-                        "city": ["Stockholm", "Oslo", "Helsinki", "Berlin"][i % 4],
-                        "country": countries[i % len(countries)],
-                    }
-                ],
-            ]
-        ],
-        "contact_mechanisms": [
-            [
-                "create",
-                [
-                    {"type": "email", "value": f"info@{slug}.example.com"},
-                    {"type": "phone", "value": f"+46 8 555 {i:04d}"},
-                ],
-            ]
-        ],
-    }
