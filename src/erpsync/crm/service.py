@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from erpsync.crm import lists
+from erpsync.crm import lists, matchkeys
 from erpsync.crm.models import (
     LIST_BUSINESS,
     LIST_CATEGORY,
@@ -147,6 +147,7 @@ def create_company(session: Session, data: CompanyCreate) -> Company:
     company = Company(**values)
     session.add(company)
     session.flush()
+    matchkeys.refresh(session, "company", [company.id])
     return company
 
 
@@ -160,6 +161,7 @@ def update_company(session: Session, company_id: int, data: CompanyUpdate) -> Co
     values.update(_list_values(session, COMPANY_LISTS, values, company))
     _apply(company, values)
     session.flush()
+    matchkeys.refresh(session, "company", [company.id])
     return company
 
 
@@ -172,9 +174,13 @@ def delete_company(session: Session, company_id: int) -> Company:
     persons = session.scalars(
         select(Person).where(Person.company_id == company.id, Person.deleted_at.is_(None))
     )
+    person_ids = []
     for person in persons:
         person.deleted_at = now
+        person_ids.append(person.id)
     session.flush()
+    matchkeys.refresh(session, "company", [company.id])
+    matchkeys.refresh(session, "person", person_ids)
     return company
 
 
@@ -236,6 +242,7 @@ def create_person(session: Session, data: PersonCreate) -> Person:
     person = Person(**values)
     session.add(person)
     session.flush()
+    matchkeys.refresh(session, "person", [person.id])
     return person
 
 
@@ -257,6 +264,7 @@ def update_person(session: Session, person_id: int, data: PersonUpdate) -> Perso
     values.pop("company_id", None)
     _apply(person, values)
     session.flush()
+    matchkeys.refresh(session, "person", [person.id])
     return person
 
 
@@ -264,6 +272,7 @@ def delete_person(session: Session, person_id: int) -> Person:
     person = get_person(session, person_id)
     person.deleted_at = _now()
     session.flush()
+    matchkeys.refresh(session, "person", [person.id])
     return person
 
 
@@ -298,6 +307,7 @@ def create_project(session: Session, data: ProjectCreate) -> Project:
     project = Project(**values)
     session.add(project)
     session.flush()
+    matchkeys.refresh(session, "project", [project.id])
     return project
 
 
@@ -317,6 +327,7 @@ def update_project(session: Session, project_id: int, data: ProjectUpdate) -> Pr
             )
     _apply(project, values)
     session.flush()
+    matchkeys.refresh(session, "project", [project.id])
     return project
 
 
@@ -324,6 +335,7 @@ def delete_project(session: Session, project_id: int) -> Project:
     project = get_project(session, project_id)
     project.deleted_at = _now()
     session.flush()
+    matchkeys.refresh(session, "project", [project.id])
     return project
 
 

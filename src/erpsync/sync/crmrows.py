@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Table, and_, bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 
+from erpsync.crm import matchkeys
 from erpsync.crm.models import Company, ListItem, Person, Project
 from erpsync.db.base import utcnow
 from erpsync.db.positions import allocate_positions
@@ -133,6 +134,8 @@ def update_rows(session: Session, kind: str, changes: dict[int, dict[str, Any]])
     statement = update(table).where(table.c.id == bindparam("b_id"))
     for group in groups.values():
         session.execute(statement, group)
+    keyed = [i for i, values in changes.items() if matchkeys.KEY_COLUMNS[kind].intersection(values)]
+    matchkeys.refresh(session, kind, keyed)  # duplicate rules find records by these (R-SEM-10)
 
 
 def insert_rows(session: Session, kind: str, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -153,7 +156,9 @@ def insert_rows(session: Session, kind: str, rows: Sequence[dict[str, Any]]) -> 
         for offset, row in enumerate(rows)
     ]
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [int(record_id) for record_id in session.execute(statement, params).scalars()]
+    ids = [int(record_id) for record_id in session.execute(statement, params).scalars()]
+    matchkeys.add(session, kind, zip(ids, rows, strict=True))  # R-SEM-10
+    return ids
 
 
 def linked_changes(

@@ -1,0 +1,198 @@
+"""Which group an ERP actor falls in for an import: new, matched (by which rule), ambiguous,
+skipped or invalid (R-IMP-2, R-IMP-3, R-SEM-10).
+
+The preview and the commit's re-check classify the same way, a batch at a time: the
+actors' values go through the transform module (`to_crm`) and the CRM's column rules
+(`crmrows.columns`), so a row that would fail to write is `invalid` with the reason;
+their links come in one query; each duplicate rule looks its normalised keys up in the
+indexed `crm_match_keys` with one query per batch. A rule matching one CRM record not
+linked to another actor of this type gives `matched`; several give `ambiguous` (the
+candidates wait for a choice); the first rule that matches decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from erpsync.crm import matchkeys
+from erpsync.errors import ErpSyncError, ValidationError
+from erpsync.mapping.crm_fields import CATALOGUE, PERSON
+from erpsync.mapping.transform import CrmValue, to_crm
+from erpsync.sdk.model import Actor
+from erpsync.sync import crmrows, links
+from erpsync.sync.imports.models import AMBIGUOUS, INVALID, MATCHED, NEW, SKIPPED
+from erpsync.sync.rules import FieldRule, TypeMapping
+
+MAX_CANDIDATES = 20
+
+
+@dataclass(slots=True)
+class Verdict:
+    """The group of one actor and everything the preview lists about it."""
+
+    key: str
+    status: str
+    label: str | None = None
+    rule: str | None = None
+    crm_id: int | None = None
+    candidates: list[int] | None = None
+    reason: str | None = None
+    fingerprint: str | None = None
+    values: dict[str, CrmValue] = field(default_factory=dict)  # what the CRM receives
+    erp_values: dict[str, CrmValue] = field(default_factory=dict)  # CRM key → ERP's value
+    shadow: dict[str, CrmValue] = field(default_factory=dict)  # ERP key → ERP's value
+    actor: Actor | None = None
+
+
+def mapped_fields(tm: TypeMapping) -> list[FieldRule]:
+    """Every mapped field of the type, the matching number included."""
+    found = list(tm.fields)
+    if tm.match is not None and all(rule.erp_key != tm.match.erp_key for rule in found):
+        found.append(tm.match)
+    return found
+
+
+def applicable_rules(tm: TypeMapping, rules: Sequence[str]) -> list[str]:
+    """The chosen rules whose CRM fields are all mapped for this actor type, in order."""
+    crm_keys = {rule.crm_key for rule in mapped_fields(tm)}
+    needs = matchkeys.RULE_FIELDS[tm.kind]
+    return [rule for rule in rules if rule in needs and set(needs[rule]) <= crm_keys]
+
+
+def missing_required(tm: TypeMapping) -> list[str]:
+    """CRM fields a new record needs that no `to_crm`/`both` mapping fills."""
+    filled = {rule.crm_key for rule in tm.fields if rule.to_crm}
+    if tm.kind == PERSON:
+        return [] if filled & {"first_name", "last_name"} else ["first_name or last_name"]
+    return [f.key for f in CATALOGUE[tm.kind] if f.required and f.key not in filled]
+
+
+def fingerprint(actor: Actor, values: dict[str, CrmValue]) -> str:
+    parent = [actor.parent_type.value if actor.parent_type else None, actor.parent_key]
+    text = json.dumps([sorted(values.items()), parent], default=str, ensure_ascii=False)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def _label(kind: str, values: dict[str, CrmValue], key: str) -> str:
+    if kind == PERSON:
+        name = f"{values.get('first_name') or ''} {values.get('last_name') or ''}".strip()
+    else:
+        name = str(values.get("name") or "")
+    return (name or key)[:200]
+
+
+class Classifier:
+    """Classifies batches of actors of one type for one job."""
+
+    def __init__(
+        self,
+        session: Session,
+        connection_id: int,
+        tm: TypeMapping,
+        rules: Sequence[str],
+        action: str,
+        codes: crmrows.ListCodes,
+    ) -> None:
+        self.session = session
+        self.cid = connection_id
+        self.tm = tm
+        self.rules = applicable_rules(tm, rules)
+        self.action = action
+        self.codes = codes
+        self.fields = mapped_fields(tm)
+        #: CRM records an earlier row of this job matched: not a candidate again.
+        self.claimed: set[int] = set()
+
+    def classify(self, actors: Sequence[Actor]) -> list[Verdict]:
+        tm = self.tm
+        keys = [actor.key for actor in actors]
+        linked = links.by_erp_keys(self.session, self.cid, tm.actor_type.value, keys)
+        verdicts = [self._convert(actor) for actor in actors]
+        keyed = {v.key: matchkeys.keys_of(tm.kind, v.erp_values) for v in verdicts}
+        found = {
+            rule: matchkeys.find(
+                self.session, tm.kind, rule, (k[rule] for k in keyed.values() if rule in k)
+            )
+            for rule in self.rules
+        }
+        ids = {i for by_value in found.values() for many in by_value.values() for i in many}
+        taken = links.linked_records(self.session, self.cid, tm.actor_type.value, tm.kind, ids)
+        for verdict in verdicts:
+            if verdict.status == INVALID:
+                continue
+            link = linked.get(verdict.key)
+            if link is not None:
+                verdict.status, verdict.crm_id = SKIPPED, link.crm_id
+                verdict.reason = f"already linked to {tm.kind} {link.crm_id}"
+                continue
+            self._match(verdict, keyed[verdict.key], found, taken)
+        return verdicts
+
+    def _convert(self, actor: Actor) -> Verdict:
+        verdict = Verdict(actor.key, NEW, actor=actor)
+        problems: list[str] = []
+        for rule in self.fields:
+            try:
+                value = to_crm(rule.rule, actor.values.get(rule.erp_key))
+            except ValidationError as exc:
+                if rule.to_crm:
+                    problems.append(exc.message)
+                continue
+            verdict.erp_values[rule.crm_key] = value
+            verdict.shadow[rule.erp_key] = value
+            if rule.to_crm:
+                verdict.values[rule.crm_key] = value
+        verdict.label = _label(self.tm.kind, verdict.erp_values, actor.key)
+        verdict.fingerprint = fingerprint(actor, verdict.erp_values)
+        problems += self._required(verdict.values)
+        if not problems:
+            try:
+                crmrows.columns(self.tm.kind, verdict.values, self.codes)
+            except ErpSyncError as exc:
+                problems.append(exc.message)
+        if problems:
+            verdict.status, verdict.reason = INVALID, "; ".join(problems)
+        return verdict
+
+    def _required(self, values: dict[str, CrmValue]) -> list[str]:
+        if self.tm.kind == PERSON:
+            has_name = values.get("first_name") or values.get("last_name")
+            return [] if has_name else ["first_name, last_name: the person has no name"]
+        return [
+            f"{f.key}: empty, and a CRM {self.tm.kind} needs it"
+            for f in CATALOGUE[self.tm.kind]
+            if f.required and f.key in values and not values[f.key]
+        ]
+
+    def _match(
+        self,
+        verdict: Verdict,
+        keys: dict[str, str],
+        found: dict[str, dict[str, list[int]]],
+        taken: set[int],
+    ) -> None:
+        for rule in self.rules:
+            value = keys.get(rule)
+            if value is None:
+                continue
+            claimed = self.claimed
+            free = [i for i in found[rule].get(value, []) if i not in taken and i not in claimed]
+            if not free:
+                continue
+            verdict.rule = rule
+            if len(free) == 1:
+                verdict.status, verdict.crm_id = MATCHED, free[0]
+                if self.action != "add":
+                    self.claimed.add(free[0])
+            else:
+                verdict.status, verdict.candidates = AMBIGUOUS, free[:MAX_CANDIDATES]
+            if self.action == "skip":
+                what = f"{self.tm.kind} {free[0]}" if len(free) == 1 else f"{len(free)} records"
+                verdict.reason = f"matches {what} by {rule}; the action for matches is skip"
+                verdict.status = SKIPPED
+            return

@@ -1,0 +1,179 @@
+"""The commit of an import: the selected rows in `seq` order (parents first), in batches of
+at most 1,000, each one transaction (R-IMP-4, R-SEM-8).
+
+A batch reads its rows after the job's `position`, fetches their actors from the ERP
+(outside the transaction), re-checks and writes them (`write.BatchWriter`), stores
+every row's outcome, the job's new position and counts, checks the lease (a job taken
+over by a resumed copy cannot commit) and commits. A crash loses at most the batch in
+flight; the resumed job starts after the last committed row, so nothing is written
+twice. Cancelling stops between batches. Rows not selected get their outcome first
+(skipped, or invalid with the reason), so the per-row log covers every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy.orm import Session
+
+from erpsync.db.base import utcnow
+from erpsync.errors import Category
+from erpsync.sdk.model import Actor
+from erpsync.sync import killpoints
+from erpsync.sync.context import RunContext
+from erpsync.sync.engine import check_identity
+from erpsync.sync.imports.classify import Classifier, mapped_fields
+from erpsync.sync.imports.job import JobContext, cancel, finish
+from erpsync.sync.imports.models import (
+    INVALID,
+    LEFT_OUT,
+    SUCCEEDED,
+    ImportJob,
+    ImportRow,
+)
+from erpsync.sync.imports.write import BatchWriter, Outcome, Row
+from erpsync.sync.retry import category_of, message_of
+from erpsync.sync.rules import TypeMapping
+
+ROWS: Table = ImportRow.__table__  # type: ignore[assignment]
+JOBS: Table = ImportJob.__table__  # type: ignore[assignment]
+BATCH = 1000
+KILL_POINT = "import_after_batch"
+_ROW_COLUMNS = (
+    "id",
+    "seq",
+    "actor_type",
+    "erp_key",
+    "status",
+    "crm_id",
+    "rule",
+    "choice",
+    "fingerprint",
+)
+
+
+def run(ctx: JobContext) -> str:
+    run_ctx = RunContext(ctx.database, ctx.connection_id, None, ctx.token, ctx.host, ctx.codes)
+    check_identity(run_ctx)  # R-SEM-4: links are only made against the ERP they belong to
+    total, done = _start(ctx)
+    types = {tm.actor_type.value: tm for tm in ctx.mappings}
+    while True:
+        if ctx.cancelled():
+            return cancel(ctx.database, ctx.job_id, ctx.token)
+        rows = _next_rows(ctx)
+        if not rows:
+            break
+        fetched = {
+            name: _fetch(ctx, types[name], [row.erp_key for row in group])
+            for name, group in _by_type(rows)
+        }
+        with run_ctx.batch() as session:
+            outcomes: list[Outcome] = []
+            for name, group in _by_type(rows):
+                tm = types[name]
+                classifier = Classifier(
+                    session, ctx.connection_id, tm, ctx.rules, ctx.action, ctx.codes
+                )
+                writer = BatchWriter(session, classifier, tm)
+                outcomes += writer.write(group, fetched[name])
+            _store(session, ctx, outcomes, rows[-1].seq, done + len(rows), total)
+        done += len(rows)
+        killpoints.reached(KILL_POINT)
+    with ctx.database.session() as session:
+        summary = outcome_counts(session, ctx.job_id)
+    finish(ctx.database, ctx.job_id, ctx.token, SUCCEEDED, outcomes=summary)
+    return SUCCEEDED
+
+
+def _start(ctx: JobContext) -> tuple[int, int]:
+    """Running; rows not selected get their outcome now (idempotent on a resume).
+    Returns the selected rows in all and those already done (before the position)."""
+    with ctx.database.session() as session:
+        job = session.get(ImportJob, ctx.job_id)
+        assert job is not None
+        job.started_at = job.started_at or utcnow()
+        session.execute(
+            update(ROWS)
+            .where(ROWS.c.job_id == ctx.job_id, ~ROWS.c.selected, ROWS.c.outcome.is_(None))
+            .values(
+                outcome=case((ROWS.c.status == INVALID, INVALID), else_=LEFT_OUT),
+                note=case((ROWS.c.reason.is_not(None), ROWS.c.reason), else_="not selected"),
+            )
+        )
+        job.outcomes = outcome_counts(session, ctx.job_id)
+        selected = select(func.count()).where(ROWS.c.job_id == ctx.job_id, ROWS.c.selected)
+        total = int(session.scalar(selected) or 0)
+        done = int(session.scalar(selected.where(ROWS.c.seq <= job.position)) or 0)
+    return total, done
+
+
+def _next_rows(ctx: JobContext) -> list[Row]:
+    with ctx.database.read_session() as session:
+        position = session.scalar(select(JOBS.c.position).where(JOBS.c.id == ctx.job_id))
+        found = session.execute(
+            select(*(ROWS.c[name] for name in _ROW_COLUMNS))
+            .where(ROWS.c.job_id == ctx.job_id, ROWS.c.selected, ROWS.c.seq > (position or 0))
+            .order_by(ROWS.c.seq)
+            .limit(BATCH)
+        ).all()
+    return [Row(*(r._mapping[name] for name in _ROW_COLUMNS)) for r in found]
+
+
+def _by_type(rows: Sequence[Row]) -> list[tuple[str, list[Row]]]:
+    return [(name, list(group)) for name, group in groupby(rows, key=lambda row: row.actor_type)]
+
+
+def _fetch(ctx: JobContext, tm: TypeMapping, keys: list[str]) -> dict[str, Actor | Exception]:
+    """The actors as the ERP has them now; one by one only when the batch's answer is bad."""
+    fields = [rule.erp_key for rule in mapped_fields(tm)]
+    try:
+        return {a.key: a for a in ctx.host.get_actors(tm.actor_type, keys, fields)}
+    except Exception as exc:
+        if category_of(exc) is not Category.DATA or len(keys) == 1:
+            raise
+    found: dict[str, Actor | Exception] = {}
+    for key in keys:
+        try:
+            found.update({a.key: a for a in ctx.host.get_actors(tm.actor_type, [key], fields)})
+        except Exception as exc:
+            if category_of(exc) is not Category.DATA:
+                raise
+            found[key] = ValueError(message_of(exc))
+    return found
+
+
+def _store(
+    session: Session,
+    ctx: JobContext,
+    outcomes: list[Outcome],
+    position: int,
+    done: int,
+    total: int,
+) -> None:
+    if outcomes:
+        session.execute(
+            update(ROWS).where(ROWS.c.id == bindparam("b_id")),
+            [
+                {"b_id": o.row_id, "outcome": o.outcome, "outcome_id": o.crm_id, "note": o.note}
+                for o in outcomes
+            ],
+        )
+    job = session.get(ImportJob, ctx.job_id)
+    assert job is not None
+    counts = dict(job.outcomes or {})
+    for o in outcomes:
+        counts[o.outcome] = counts.get(o.outcome, 0) + 1
+    progress = {"phase": "import", "done": done, "total": total}
+    job.position, job.outcomes, job.progress = position, counts, progress
+    ctx.report({**progress, "outcomes": counts})
+
+
+def outcome_counts(session: Session, job_id: int) -> dict[str, int]:
+    found = session.execute(
+        select(ROWS.c.outcome, func.count())
+        .where(ROWS.c.job_id == job_id, ROWS.c.outcome.is_not(None))
+        .group_by(ROWS.c.outcome)
+    ).all()
+    return {str(outcome): int(n) for outcome, n in found}
