@@ -31,8 +31,8 @@ def register(check: Check) -> Check:
 def connector_installed(
     session: Session, connection: Connection, values: dict[str, Any]
 ) -> list[str]:
-    if catalog.is_installed(connection.connector_key):
-        return []
+    if connection.is_remote or catalog.is_installed(connection.connector_key):
+        return []  # a remote connector is tested through its service (`remote.tested`)
     return [f"The connector '{connection.connector_key}' is not installed."]
 
 

@@ -16,8 +16,15 @@ from sqlalchemy.orm import Session
 
 from erpsync.accounts import service as accounts
 from erpsync.accounts.models import Group, User
-from erpsync.connections import activation, catalog, testgate
-from erpsync.connections.models import SCOPE_GRANTS, Connection, ConnectionValue, ScopeGrant
+from erpsync.connections import activation, catalog, remote, testgate
+from erpsync.connections.catalog import DEFAULT_TIMEOUT
+from erpsync.connections.models import (
+    REMOTE_CONNECTOR,
+    SCOPE_GRANTS,
+    Connection,
+    ConnectionValue,
+    ScopeGrant,
+)
 from erpsync.connections.schemas import (
     ActivationResult,
     ConnectionCreate,
@@ -31,6 +38,8 @@ from erpsync.connections.schemas import (
 from erpsync.connections.scope import access, require
 from erpsync.connections.values import normalise, secret_keys
 from erpsync.errors import Conflict, NotFound
+from erpsync.sdk.errors import ConnectorError
+from erpsync.sdk.model import Field
 from erpsync.secrets import SecretBox
 
 
@@ -71,9 +80,13 @@ def stored_values(keys: Keys, connection: Connection) -> dict[str, Any]:
 
 
 def _resolve(
-    keys: Keys, connector: str, raw: dict[str, Any], previous: Connection | None
+    keys: Keys,
+    connector: str,
+    raw: dict[str, Any],
+    previous: Connection | None,
+    fields: list[Field] | None = None,
 ) -> dict[str, Any]:
-    fields = catalog.config_fields(connector)
+    fields = catalog.config_fields(connector) if fields is None else fields
     keep: dict[str, str] = {}
     if previous is not None and previous.connector_key == connector:
         stored = stored_values(keys, previous)
@@ -84,14 +97,28 @@ def _resolve(
 def test(session: Session, keys: Keys, user: User, data: ConnectionTest) -> TestResult:
     """Run the connector's test of these values; a pass comes with a single-use token."""
     previous = get(session, user, data.connection_id) if data.connection_id else None
-    values = _resolve(keys, data.connector, dict(data.config), previous)
-    response = catalog.test_config(data.connector, values)
+    signed: dict[str, Any]
+    if data.connector == REMOTE_CONNECTOR:
+        url, secret = remote.target(keys.box, data.remote_url, data.remote_secret, previous)
+        try:
+            host = remote.host(url, secret, previous.timeout if previous else DEFAULT_TIMEOUT)
+            fields = host.config_fields()
+        except ConnectorError as exc:
+            response = exc.to_response()
+        else:
+            values = _resolve(keys, data.connector, dict(data.config), previous, fields)
+            response = host.test_config(values)
+        signed = remote.signed(values, url, secret) if response.ok else {}
+    else:
+        values = _resolve(keys, data.connector, dict(data.config), previous)
+        response = catalog.test_config(data.connector, values)
+        signed = values
     if previous is not None:
         previous.last_test_at = _now()
         previous.last_test_ok = response.ok
         previous.last_test_message = response.user_explanation
     token = (
-        testgate.issue(keys.gate_secret, data.connector, values, user.id) if response.ok else None
+        testgate.issue(keys.gate_secret, data.connector, signed, user.id) if response.ok else None
     )
     return TestResult(
         ok=response.ok,
@@ -128,9 +155,13 @@ def _grants(session: Session, grants: list[GrantIn]) -> list[ScopeGrant]:
 
 
 def _store_values(
-    keys: Keys, connection: Connection, connector: str, values: dict[str, Any]
+    keys: Keys,
+    connection: Connection,
+    connector: str,
+    values: dict[str, Any],
+    fields: list[Field] | None = None,
 ) -> None:
-    secrets_ = secret_keys(catalog.config_fields(connector))
+    secrets_ = secret_keys(catalog.config_fields(connector) if fields is None else fields)
     rows = []
     for key, value in sorted(values.items()):
         text = json.dumps(value)
@@ -145,8 +176,13 @@ def _store_values(
 
 def create(session: Session, keys: Keys, user: User, data: ConnectionCreate) -> Connection:
     _check_name(session, data.name)
-    values = _resolve(keys, data.connector, dict(data.config), None)
-    testgate.redeem(session, keys.gate_secret, data.test_token, data.connector, values, user.id)
+    fields = None
+    if data.connector == REMOTE_CONNECTOR:
+        url, secret = remote.target(keys.box, data.remote_url, data.remote_secret, None)
+        fields = remote.fields(url, secret, DEFAULT_TIMEOUT)
+    values = _resolve(keys, data.connector, dict(data.config), None, fields)
+    signed = remote.signed(values, url, secret) if fields is not None else values
+    testgate.redeem(session, keys.gate_secret, data.test_token, data.connector, signed, user.id)
     connection = Connection(
         name=data.name.strip(),
         connector_key=data.connector,
@@ -159,7 +195,9 @@ def create(session: Session, keys: Keys, user: User, data: ConnectionCreate) -> 
         last_test_ok=True,
     )
     connection.grants = _grants(session, data.grants) if data.scope == SCOPE_GRANTS else []
-    _store_values(keys, connection, data.connector, values)
+    if fields is not None:
+        connection.remote_url, connection.remote_secret = url, keys.box.encrypt(secret)
+    _store_values(keys, connection, data.connector, values, fields)
     session.add(connection)
     session.flush()
     return connection
@@ -173,13 +211,19 @@ def update(
     connector = data.connector or connection.connector_key
     if "name" in changes:
         _check_name(session, changes["name"], connection.id)
-    if data.connector is not None or data.config is not None:
+    remote_given = data.remote_url is not None or bool(data.remote_secret)
+    if connector == REMOTE_CONNECTOR and (
+        data.connector is not None or data.config is not None or remote_given
+    ):
+        _update_remote(session, keys, user, connection, data)
+    elif data.connector is not None or data.config is not None:
         raw = data.config if data.config is not None else stored_values(keys, connection)
         values = _resolve(keys, connector, dict(raw), connection)
         if connector != connection.connector_key or values != stored_values(keys, connection):
             testgate.redeem(session, keys.gate_secret, data.test_token, connector, values, user.id)
             _store_values(keys, connection, connector, values)
             connection.connector_key = connector
+            connection.remote_url = connection.remote_secret = None
             connection.last_test_at, connection.last_test_ok = _now(), True
     for key in ("name", "description", "scope", "priority", "sync_enabled"):
         if key in changes:
@@ -190,6 +234,32 @@ def update(
     connection.updated_by_id = user.id
     session.flush()
     return connection
+
+
+def _update_remote(
+    session: Session, keys: Keys, user: User, connection: Connection, data: ConnectionUpdate
+) -> None:
+    """An edit of a remote connection: a new URL, secret or values need a passing test."""
+    previous = connection if connection.is_remote else None
+    url, secret = remote.target(keys.box, data.remote_url, data.remote_secret, previous)
+    fields = remote.fields(url, secret, connection.timeout)
+    raw = data.config if data.config is not None else stored_values(keys, connection)
+    values = _resolve(keys, REMOTE_CONNECTOR, dict(raw), previous, fields)
+    old_secret = keys.box.decrypt(connection.remote_secret) if connection.remote_secret else None
+    unchanged = (
+        previous is not None
+        and url == connection.remote_url
+        and secret == old_secret
+        and values == stored_values(keys, connection)
+    )
+    if unchanged:
+        return
+    signed = remote.signed(values, url, secret)
+    testgate.redeem(session, keys.gate_secret, data.test_token, REMOTE_CONNECTOR, signed, user.id)
+    _store_values(keys, connection, REMOTE_CONNECTOR, values, fields)
+    connection.connector_key = REMOTE_CONNECTOR
+    connection.remote_url, connection.remote_secret = url, keys.box.encrypt(secret)
+    connection.last_test_at, connection.last_test_ok = _now(), True
 
 
 def delete(session: Session, user: User, connection_id: int) -> Connection:
@@ -218,7 +288,9 @@ def activate(session: Session, keys: Keys, user: User, connection_id: int) -> Ac
     connection = get(session, user, connection_id)
     if connection.deleted_at is not None:
         raise NotFound(f"No connection with id {connection_id}.")
-    reasons = activation.reasons(session, connection, stored_values(keys, connection))
+    values = stored_values(keys, connection)
+    reasons = remote.tested(keys.box, connection, values) if connection.is_remote else []
+    reasons += activation.reasons(session, connection, values)
     if not reasons:
         connection.active = True
         connection.updated_by_id = user.id

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from erpsync.connections import catalog
+from erpsync.connections import catalog, remote
 from erpsync.connections.models import Connection
 from erpsync.connections.service import Keys, stored_values
 from erpsync.errors import ConfigError, ValidationError
@@ -62,8 +62,12 @@ class ErpMeta:
 @contextmanager
 def opened(keys: Keys, connection: Connection) -> Iterator[ConnectorHost]:
     """A host opened on the connection; a connector failure becomes a ConfigError."""
-    host = catalog.host(connection.connector_key, connection.timeout)
     try:
+        host = (
+            remote.opened_host(keys.box, connection)
+            if connection.is_remote
+            else catalog.host(connection.connector_key, connection.timeout)
+        )
         host.open(str(connection.id), stored_values(keys, connection))
         try:
             yield host
