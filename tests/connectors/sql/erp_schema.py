@@ -1,7 +1,8 @@
 """A realistic ERP schema the SQL connector tests create on PostgreSQL, MariaDB and SQLite.
 
 Customers and suppliers share `company`, told apart by flags; contacts hang under
-companies with their own stamp; projects under customers; lists of countries (id =
+companies with their own stamp; projects under customers, hard-deleted with a row in
+the tombstone table `deleted_record`; lists of countries (id =
 code), currencies and payment terms (id ≠ code; one term inactive). `MAPPING` is the
 mapping text an administrator would write for it.
 """
@@ -89,6 +90,15 @@ project = sa.Table(
     sa.Column("updated_at", STAMP, nullable=False),
 )
 
+deleted_record = sa.Table(  # the ERP's log of hard-deleted rows
+    "deleted_record",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("table_name", sa.String(40), nullable=False),
+    sa.Column("record_id", sa.String(40), nullable=False),
+    sa.Column("deleted_at", STAMP, nullable=False, index=True),
+)
+
 MAPPING = """
 actors:
   Customer:
@@ -147,7 +157,8 @@ actors:
     key: id
     modified: updated_at
     parent: {column: customer_id, type: Customer}
-    deleted: {column: deleted, value: true}
+    deleted: {table: deleted_record, key: record_id, modified: deleted_at,
+              filter: {table_name: project}}
     fields:
       - {key: name, name: Name, access: Mandatory}
       - {key: number, name: Number}

@@ -132,10 +132,15 @@ class SqlHooks(ConformanceHooks):
 
     def delete_actor(self, actor_type: ActorType, key: str) -> None:
         spec = SPEC.actors[actor_type]
-        assert spec.deleted is not None
         table = TABLES[spec.table]
-        row = {spec.deleted.column: spec.deleted.value, "updated_at": erp.now()}
         with self.engine.begin() as db:
+            if spec.tombstone is not None:  # a hard delete, logged in the tombstone table
+                db.execute(table.delete().where(table.c.id == int(key)))
+                tomb = {"table_name": spec.table, "record_id": key, "deleted_at": erp.now()}
+                db.execute(erp.deleted_record.insert().values(tomb))
+                return
+            assert spec.deleted is not None
+            row = {spec.deleted.column: spec.deleted.value, "updated_at": erp.now()}
             db.execute(table.update().where(table.c.id == int(key)).values(row))
 
     def begin_late_commit(

@@ -144,3 +144,37 @@ def test_the_proposed_mapping_fits_the_schema(url: sa.URL) -> None:
 def test_mapping_mistakes_name_their_place(change: tuple[str, str], message: str) -> None:
     with pytest.raises(MappingError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_mapping(erp.MAPPING.replace(*change, 1))
+
+
+def test_hard_deletes_come_from_the_tombstone_table_in_stamp_order(
+    host: ConnectorHost, url: sa.URL
+) -> None:
+    (project,) = _all(host, ActorType.PROJECT)
+    cursor = list(host.changes(ActorType.PROJECT, None))[-1].cursor
+    engine = sa.create_engine(url)
+    with engine.begin() as db:
+        db.execute(erp.project.delete().where(erp.project.c.id == int(project.key)))
+        for table, key in (("project", project.key), ("company", "1")):  # another table's too
+            db.execute(
+                erp.deleted_record.insert().values(
+                    table_name=table, record_id=key, deleted_at=erp.now()
+                )
+            )
+    engine.dispose()
+    seen = _all(host, ActorType.PROJECT, cursor)
+    assert [(a.key, a.deleted) for a in seen][-1:] == [(project.key, True)]
+    assert [a.key for a in seen if a.deleted] == [project.key]
+    assert host.get_actors(ActorType.PROJECT, [project.key]) == []
+    host.connector.batch_size = 1  # a resumed read finds the deletion after every cursor
+    first = list(host.changes(ActorType.PROJECT, None))
+    assert [(a.key, a.deleted) for b in first for a in b.actors] == [(project.key, True)]
+
+
+def test_a_tombstone_table_that_does_not_fit_is_named(url: sa.URL) -> None:
+    mapping = erp.MAPPING.replace("key: record_id", "key: row_id")
+    answer = SqlConnector().test_config({**config_for(url), "mapping": mapping})
+    assert answer.category is Category.CONFIG
+    assert (
+        "actors.Project.deleted.key: column 'row_id' does not exist in table 'deleted_record' "
+        "(columns: id, table_name, record_id, deleted_at)" in answer.user_explanation
+    )

@@ -14,7 +14,9 @@ Nothing here is SQL: column names are checked against the reflected schema in
         modified: updated_at                 # or a list, e.g. [updated_at, address.updated_at]
         joins: {address: {from: address_id, to: id}}   # many-to-one LEFT JOINs
         parent: {column: company_id, type: Customer}
-        deleted: {column: deleted, value: true}        # soft delete
+        deleted: {column: deleted, value: true}        # soft delete, or a tombstone table:
+        # deleted: {table: deleted_record, key: record_id, modified: deleted_at,
+        #           filter: {table_name: company}}
         fields:
           - {key: name, column: name, name: Name, access: Mandatory}
           - {key: city, column: address.city}          # joined columns are read-only
@@ -69,6 +71,16 @@ class SoftDelete:
 
 
 @dataclass(frozen=True, slots=True)
+class Tombstone:
+    """Deletions recorded in another table: one row per deleted key, with its stamp."""
+
+    table: str
+    key: str
+    modified: str
+    filter: tuple[tuple[ColumnRef, Scalar], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FieldSpec:
     key: str
     column: ColumnRef
@@ -93,6 +105,7 @@ class ActorSpec:
     parent_column: str | None = None
     parent_type: ActorType | None = None
     deleted: SoftDelete | None = None
+    tombstone: Tombstone | None = None
 
     def field(self, key: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.key == key), None)
@@ -119,6 +132,8 @@ class MappingSpec:
         for actor in self.actors.values():
             names.add(actor.table)
             names.update(join.table for join in actor.joins)
+            if actor.tombstone is not None:
+                names.add(actor.tombstone.table)
         return names
 
 
@@ -164,6 +179,7 @@ def _actor(actor_type: ActorType, data: dict[str, Any], path: str) -> ActorSpec:
         _only(parent, f"{path}.parent", {"column", "type"})
         parent_column = _name(parent.get("column"), f"{path}.parent.column")
         parent_type = _actor_type(parent.get("type"), f"{path}.parent.type")
+    tombstone = _tombstone(data.get("deleted"), f"{path}.deleted")
     fields = tuple(
         _field(_dict(item, f"{path}.fields[{i}]"), f"{path}.fields[{i}]", joined)
         for i, item in enumerate(_list_of(data.get("fields"), f"{path}.fields"))
@@ -190,7 +206,8 @@ def _actor(actor_type: ActorType, data: dict[str, Any], path: str) -> ActorSpec:
         joins=joins,
         parent_column=parent_column,
         parent_type=parent_type,
-        deleted=_soft_delete(data.get("deleted"), f"{path}.deleted"),
+        deleted=None if tombstone else _soft_delete(data.get("deleted"), f"{path}.deleted"),
+        tombstone=tombstone,
     )
 
 
@@ -319,6 +336,20 @@ def _soft_delete(value: object, path: str) -> SoftDelete | None:
     if "value" not in data:
         raise MappingError(f"{path}: give the value that means deleted ('value').")
     return SoftDelete(_name(data.get("column"), f"{path}.column"), _scalar(data["value"], path))
+
+
+def _tombstone(value: object, path: str) -> Tombstone | None:
+    """`deleted: {table, key, modified, filter}` names a tombstone table."""
+    if not isinstance(value, Mapping) or "table" not in value:
+        return None
+    data = _dict(value, path)
+    _only(data, path, {"table", "key", "modified", "filter"})
+    return Tombstone(
+        table=_name(data.get("table"), f"{path}.table"),
+        key=_name(data.get("key"), f"{path}.key"),
+        modified=_name(data.get("modified"), f"{path}.modified"),
+        filter=_filter(data.get("filter"), f"{path}.filter", set()),
+    )
 
 
 def _actor_type(value: object, path: str) -> ActorType:

@@ -122,6 +122,7 @@ class ActorQuery:
         self.key = self.main.c[spec.key]
         self.parent = self.main.c[spec.parent_column] if spec.parent_column else None
         self.deleted = self.main.c[spec.deleted.column] if spec.deleted else None
+        self.tombstone = _TombstoneQuery(schema, spec) if spec.tombstone else None
         source: sa.FromClause = self.main
         for join in spec.joins:
             other = schema.tables[join.table]
@@ -176,17 +177,34 @@ class ActorQuery:
                 continue  # cannot be a key of this table: unknown
         return values
 
-    def select(self, field_keys: Sequence[str] | None) -> tuple[sa.Select[Any], list[str]]:
+    def select(
+        self, field_keys: Sequence[str] | None, labelled: bool = False
+    ) -> tuple[sa.Select[Any], list[str]]:
         """SELECT key, parent, deleted, stamp, fields… FROM … WHERE filter.
 
         A column selected twice (the stamp, or the key, also exposed as a field) is
         read once: drivers convert every value they hand over, and that is most of a
-        stream's cost.
+        stream's cost. `labelled` names the columns c0, c1, … (for a UNION).
         """
         keys = list(self.field_map) if field_keys is None else list(field_keys)
         columns, _ = self._layout(keys)
+        if labelled:
+            columns = [column.label(f"c{i}") for i, column in enumerate(columns)]
         statement = sa.select(*columns).select_from(self.source).where(*self.filter)
         return statement, keys
+
+    def tombstone_select(self, keys: Sequence[str]) -> sa.Select[Any]:
+        """The tombstone rows in the layout of `select(keys, labelled=True)`: key, no
+        parent, deleted, the deletion stamp, and no values."""
+        tomb = self.tombstone
+        assert tomb is not None
+        width = len(self._layout(keys)[0])
+        key: Any = tomb.key
+        if _python_type(key) is not _python_type(self.key):
+            key = sa.cast(key, self.key.type)
+        columns = [key, sa.null(), sa.true(), tomb.stamp] + [sa.null()] * (width - 4)
+        labelled = [column.label(f"c{i}") for i, column in enumerate(columns)]
+        return sa.select(*labelled).select_from(tomb.table).where(*tomb.filter)
 
     def _layout(self, keys: Sequence[str]) -> tuple[list[Any], list[int]]:
         """The selected columns and, per field key, the position of its value."""
@@ -276,6 +294,9 @@ class ActorQuery:
         if self.parent is not None:
             parent = "None if r[1] is None else P, None if r[1] is None else str(r[1])"
         deleted = "False" if self.deleted is None else "False if r[2] is None else same(r[2], gone)"
+        if self.tombstone is not None:
+            deleted = "bool(r[2])"  # True on the rows of the tombstone table
+            namespace["bool"] = bool
         source = (
             "def read(r):\n"
             f"    return Actor(T, str(r[0]), {{{', '.join(items)}}}, {parent}, {deleted})\n"
@@ -292,6 +313,7 @@ class ActorQuery:
         ]
         gone = None if self.spec.deleted is None else self.spec.deleted.value
         has_parent, has_deleted = self.parent is not None, self.deleted is not None
+        tombstone = self.tombstone is not None
 
         def read(row: Sequence[Any]) -> Actor:
             values: dict[str, Value] = {}
@@ -310,10 +332,35 @@ class ActorQuery:
                 values,
                 None if parent is None else self.spec.parent_type,
                 None if parent is None else str(parent),
-                has_deleted and row[2] is not None and _same(row[2], gone),
+                bool(row[2])
+                if tombstone
+                else has_deleted and row[2] is not None and _same(row[2], gone),
             )
 
         return read
+
+
+def _python_type(column: sa.Column[Any]) -> type | None:
+    try:
+        found: type = column.type.python_type
+    except NotImplementedError:
+        return None
+    return found
+
+
+class _TombstoneQuery:
+    """The tombstone table of an actor type: deleted keys with their deletion stamp."""
+
+    def __init__(self, schema: Schema, spec: ActorSpec) -> None:
+        tomb = spec.tombstone
+        assert tomb is not None
+        self.table = schema.tables[tomb.table]
+        self.key = self.table.c[tomb.key]
+        self.stamp = self.table.c[tomb.modified]
+        self.filter = [
+            self.table.c[ref.column] == ActorQuery.bind(self.table.c[ref.column], value)
+            for ref, value in tomb.filter
+        ]
 
 
 class RowReader:

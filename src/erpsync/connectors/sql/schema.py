@@ -73,6 +73,11 @@ def _actor_problems(schema: Schema, actor: ActorSpec) -> list[str]:
         refs.append((main, actor.parent_column, f"{where}.parent"))
     if actor.deleted:
         refs.append((main, actor.deleted.column, f"{where}.deleted"))
+    tomb = actor.tombstone
+    if tomb is not None:
+        refs += [(tomb.table, tomb.key, f"{where}.deleted.key")]
+        refs += [(tomb.table, tomb.modified, f"{where}.deleted.modified")]
+        refs += [(tomb.table, ref.column, f"{where}.deleted.filter") for ref, _ in tomb.filter]
     refs += [
         (spec.column.table or main, spec.column.column, f"{where}.fields.{spec.key}")
         for spec in actor.fields
@@ -83,6 +88,12 @@ def _actor_problems(schema: Schema, actor: ActorSpec) -> list[str]:
             column = schema.column(main, ref)
             if not isinstance(column.type, sa.DateTime | sa.Date):
                 problems.append(f"{where}.modified: column {ref} is not a date/time column")
+    if not problems and tomb is not None and tomb.table in schema.tables:
+        stamp = schema.tables[tomb.table].c[tomb.modified]
+        if not isinstance(stamp.type, sa.DateTime | sa.Date):
+            problems.append(
+                f"{where}.deleted.modified: column {tomb.modified} is not a date/time column"
+            )
     return problems
 
 

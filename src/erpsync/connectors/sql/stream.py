@@ -81,22 +81,24 @@ def changes(
     stamp_expr = query.stamp
     assert stamp_expr is not None, "the mapping check requires a stamp per actor type"
     start = decode(cursor)
-    statement, names = query.select(field_keys)
+    tomb = query.tombstone
+    statement, names = query.select(field_keys, labelled=tomb is not None)
     position: Position = None
     if start is not None:
         stamp, raw_key = start
-        bind_column = query.stamp_column
         key = to_column(query.key, raw_key) if raw_key else raw_key
         position = (stamp, key)
-        if overlap_seconds > 0:
-            since = stamp - timedelta(seconds=overlap_seconds)
-            statement = statement.where(stamp_expr >= _bound(bind_column, stamp_expr, since))
-        else:
-            at = _bound(bind_column, stamp_expr, stamp)
-            statement = statement.where(
-                sa.or_(stamp_expr > at, sa.and_(stamp_expr == at, query.key > key))
-            )
-    statement = statement.order_by(stamp_expr, query.key)
+        after = _After(stamp, key, overlap_seconds)
+        statement = statement.where(after(query.stamp_column, stamp_expr, query.key))
+    if tomb is None:
+        statement = statement.order_by(stamp_expr, query.key)
+    else:
+        # Deletions from the tombstone table travel in the same (stamp, key) order.
+        deletions = query.tombstone_select(names)
+        if start is not None:
+            deletions = deletions.where(after(tomb.stamp, tomb.stamp, tomb.key))
+        both = sa.union_all(statement, deletions).subquery("changes")
+        statement = sa.select(both).order_by(both.c.c3, both.c.c0)
     reader = query.row_reader(names)
     size = max(1, batch_size)
     with engine.connect() as connection:
@@ -108,6 +110,22 @@ def changes(
             pending = rows
         batch, position = _batch(pending or [], reader, position)
         yield ChangeBatch(batch, encode(position), complete=True)
+
+
+class _After:
+    """The condition "after the cursor": from the overlap window before its stamp, or
+    strictly after its (stamp, key) when there is no window."""
+
+    def __init__(self, stamp: datetime, key: Any, overlap_seconds: int) -> None:
+        self.stamp, self.key, self.overlap = stamp, key, overlap_seconds
+
+    def __call__(self, bind_column: sa.Column[Any], stamp_expr: Any, key_column: Any) -> Any:
+        if self.overlap > 0:
+            since = self.stamp - timedelta(seconds=self.overlap)
+            return stamp_expr >= _bound(bind_column, stamp_expr, since)
+        at = _bound(bind_column, stamp_expr, self.stamp)
+        key = ActorQuery.bind(key_column, self.key) if self.key is not None else None
+        return sa.or_(stamp_expr > at, sa.and_(stamp_expr == at, key_column > key))
 
 
 def _rows(connection: Connection, statement: Any, size: int) -> Iterator[Sequence[Any]]:
