@@ -9,15 +9,26 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from erpsync.connectors.tryton import TrytonConnector
-from erpsync.sdk import ActorRef, ActorType, ConfigValues, Connector, Field, Value
+from erpsync.sdk import (
+    ActorRef,
+    ActorType,
+    ConfigValues,
+    Connector,
+    Field,
+    PriceList,
+    Product,
+    Value,
+)
 from erpsync.sdk.testkit import ConformanceHooks, LateCommit
 from erpsync.sdk.testkit.kit import default_sample
+from tests.connectors.tryton.seed import expected_price
 from tests.connectors.tryton.server import ADMIN_PASSWORD, TrytonServer, serve_copy
 
 CATEGORY = {ActorType.CUSTOMER: "Customer", ActorType.SUPPLIER: "Supplier"}
@@ -135,6 +146,10 @@ class TrytonHooks(ConformanceHooks):
 
     def delete_actor(self, actor_type: ActorType, key: str) -> None:
         self.admin.model("party.party", "write", [int(key)], {"active": False})
+
+    def expected_price(self, price_list: PriceList, product: Product) -> Decimal | None:
+        """Worked out from the seed's list prices and each list's formula."""
+        return expected_price(price_list.name, product.code)
 
     def begin_late_commit(
         self, actor_type: ActorType, values: Mapping[str, Value], parent: ActorRef | None

@@ -19,6 +19,7 @@ from erpsync.connectors.tryton.fields import (
     PARTY_SEARCHABLE,
 )
 from erpsync.connectors.tryton.parties import PARTY, Parties, Rule
+from erpsync.connectors.tryton.pricing import Pricing
 from erpsync.connectors.tryton.rpc import TrytonClient
 from erpsync.connectors.tryton.search import PartySearch
 from erpsync.connectors.tryton.stream import PartyStream, cursor_order
@@ -34,6 +35,10 @@ from erpsync.sdk import (
     ConnectorError,
     Field,
     ListItem,
+    PriceList,
+    PricingCapability,
+    Product,
+    ProductPage,
     Response,
     Restriction,
     SaveResult,
@@ -46,8 +51,9 @@ from erpsync.sdk import (
 PARTY_TYPES = (ActorType.CUSTOMER, ActorType.SUPPLIER)
 
 
-class TrytonConnector(Connector):
-    """Customers and suppliers of one Tryton database, and its lists."""
+class TrytonConnector(PricingCapability, Connector):
+    """Customers, suppliers, persons and projects of one Tryton database, its lists,
+    and its price lists and products."""
 
     key = "tryton"
     name = "Tryton"
@@ -214,6 +220,27 @@ class TrytonConnector(Connector):
     ) -> Iterator[ChangeBatch]:
         stream = PartyStream(self._parties(actor_type), self._overlap)
         return stream.changes(cursor, field_keys, max(1, self.batch_size))
+
+    # --- pricing ----------------------------------------------------------------------------
+
+    def _pricing(self) -> Pricing:
+        return Pricing(self._conn(), self._modules)
+
+    def price_lists(self) -> list[PriceList]:
+        return self._pricing().price_lists()
+
+    def products(
+        self,
+        price_list_id: str,
+        query: str = "",
+        restrictions: Sequence[Restriction] = (),
+        offset: int = 0,
+        limit: int = 50,
+    ) -> ProductPage:
+        return self._pricing().products(price_list_id, query, restrictions, offset, limit)
+
+    def product(self, price_list_id: str, code: str) -> Product | None:
+        return self._pricing().product(price_list_id, code)
 
     # --- writing ----------------------------------------------------------------------------
 

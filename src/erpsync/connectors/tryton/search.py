@@ -26,7 +26,7 @@ def like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-_PATTERNS: dict[Operator, Callable[[str], str]] = {
+PATTERNS: dict[Operator, Callable[[str], str]] = {
     Operator.EQUALS: lambda t: like(t),
     Operator.BEGINS: lambda t: like(t) + "%",
     Operator.CONTAINS: lambda t: "%" + like(t) + "%",
@@ -44,8 +44,8 @@ def leaf(key: str, operator: str, value: Any) -> tuple[Any, ...]:
 def restriction_domain(restriction: Restriction) -> list[Any]:
     """A Tryton domain holding every party that satisfies `restriction` (maybe more)."""
     key, op, args = restriction.field, restriction.operator, restriction.values
-    if op in _PATTERNS:
-        return [leaf(key, "ilike", _PATTERNS[op](str(args[0])))]
+    if op in PATTERNS:
+        return [leaf(key, "ilike", PATTERNS[op](str(args[0])))]
     if op is Operator.ONE_OF:
         return [leaf(key, "in", [int(a) for a in args if isinstance(a, str) and a.isdigit()])]
     if op is Operator.NOT_ONE_OF:
