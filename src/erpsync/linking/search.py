@@ -93,12 +93,14 @@ def search(
     record_id: int,
     connection_id: int,
     query: SearchIn,
+    describe_only: bool = False,
 ) -> SearchRead:
+    """The hits of a search; `describe_only`: no search, just the fields and operators."""
     with database.read_session() as session:
         target = targets.target(session, user, kind, record_id, connection_id, "connect")
         actor_type = targets.actor_type_of(target, query.actor_type)
         config = targets.config_of(session, keys, target)
-    if not query.text.strip() and not query.restrictions:
+    if not describe_only and not query.text.strip() and not query.restrictions:
         raise ValidationError(
             "text: type something to search for, or add a restriction.", field="text"
         )
@@ -112,7 +114,7 @@ def search(
             ]
             columns = _columns(tf)
             wanted = [c.key for c in columns]
-            found = _find(host, actor_type, query, restrictions, wanted)
+            found = [] if describe_only else _find(host, actor_type, query, restrictions, wanted)
             items: dict[str, str] = {}
             for column in columns:
                 if column.type is FieldType.LIST and column.list_name:

@@ -16,6 +16,8 @@ from erpsync.crm import service
 from erpsync.crm.models import LIST_BUSINESS, LIST_CATEGORY, LIST_COUNTRY, LIST_CURRENCY
 from erpsync.crm.schemas import CompanyCreate, CompanyRead, CompanyUpdate
 from erpsync.crm.service import MAX_OFFSET
+from erpsync.linking import tab as erp_tab
+from erpsync.mapping.crm_fields import COMPANY
 from erpsync.web.pages_auth import Csrf, PageUser
 from erpsync.web.pages_crm import (
     FORM_ERRORS,
@@ -126,7 +128,14 @@ def company_page(
         company = service.get_company(session, company_id)
         persons = service.search_persons(session, company_id=company_id, limit=500).items
         projects = service.search_projects(session, company_id=company_id, limit=500).items
-    context = {"company": company, "persons": persons, "projects": projects, "tab": "details"}
+        erp_tabs = erp_tab.connections(session, user, COMPANY)
+    context = {
+        "company": company,
+        "persons": persons,
+        "projects": projects,
+        "tab": "details",
+        "erp_tabs": erp_tabs,
+    }
     return render(request, "crm/company.html", context)
 
 

@@ -11,6 +11,8 @@ from erpsync.api.deps import MAX_ID, DatabaseDep, RecordId
 from erpsync.crm import service
 from erpsync.crm.schemas import PersonCreate, PersonRead, PersonUpdate
 from erpsync.crm.service import MAX_OFFSET
+from erpsync.linking import tab as erp_tab
+from erpsync.mapping.crm_fields import PERSON
 from erpsync.web.pages_auth import Csrf, PageUser
 from erpsync.web.pages_crm import (
     FORM_ERRORS,
@@ -107,7 +109,9 @@ def person_page(
 ) -> HTMLResponse:
     with database.read_session() as session:
         person = service.get_person(session, person_id)
-    return render(request, "crm/person.html", {"person": person, "tab": "details"})
+        erp_tabs = erp_tab.connections(session, user, PERSON)
+    context = {"person": person, "tab": "details", "erp_tabs": erp_tabs}
+    return render(request, "crm/person.html", context)
 
 
 @router.get("/persons/{person_id}/edit", response_class=HTMLResponse)

@@ -12,6 +12,8 @@ from erpsync.crm import service
 from erpsync.crm.models import LIST_PROJECT_STATUS
 from erpsync.crm.schemas import ProjectCreate, ProjectRead, ProjectUpdate
 from erpsync.crm.service import MAX_OFFSET
+from erpsync.linking import tab as erp_tab
+from erpsync.mapping.crm_fields import PROJECT
 from erpsync.web.pages_auth import Csrf, PageUser
 from erpsync.web.pages_crm import (
     FORM_ERRORS,
@@ -106,7 +108,9 @@ def project_page(
 ) -> HTMLResponse:
     with database.read_session() as session:
         project = service.get_project(session, project_id)
-    return render(request, "crm/project.html", {"project": project, "tab": "details"})
+        erp_tabs = erp_tab.connections(session, user, PROJECT)
+    context = {"project": project, "tab": "details", "erp_tabs": erp_tabs}
+    return render(request, "crm/project.html", context)
 
 
 @router.get("/projects/{project_id}/edit", response_class=HTMLResponse)

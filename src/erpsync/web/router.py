@@ -8,6 +8,7 @@ from erpsync.web import (
     pages_accounts,
     pages_auth,
     pages_companies,
+    pages_erp_tab,
     pages_home,
     pages_mapping,
     pages_mapping_lists,
@@ -26,6 +27,7 @@ def build() -> APIRouter:
     router.include_router(pages_companies.router)
     router.include_router(pages_persons.router)
     router.include_router(pages_projects.router)
+    router.include_router(pages_erp_tab.router)
     router.include_router(pages_products.router)
     router.include_router(pages_sync.router)
     router.include_router(pages_mapping.router)
