@@ -13,6 +13,7 @@ from erpsync.cli import (
     db,
     demo,
     jobs,
+    links,
     mapping,
     products,
     serve,
@@ -37,6 +38,7 @@ app.add_typer(connections.secrets_app, name="secrets")
 app.add_typer(mapping.mapping_app, name="mapping")
 app.add_typer(products.app, name="products")
 app.add_typer(sync.app, name="sync")
+app.add_typer(links.app, name="link")
 app.command("serve")(serve.serve)
 app.command("worker")(jobs.worker)
 app.command("scheduler")(jobs.scheduler)
