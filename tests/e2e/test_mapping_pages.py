@@ -137,3 +137,65 @@ def test_admin_maps_a_fresh_demo_connection_and_activates_it(
     page.goto(live_server.url + "/sync")
     expect(page.locator("tr[data-name='Demo ERP'] input.activate")).to_be_checked()
     shots(page, "active")
+
+
+REMOTE_SECRET = "dialog-remote-secret-5"
+
+
+def test_admin_adds_a_remote_connector_with_priority_in_the_dialog(
+    live_server: LiveServer, sqlite_database: Database, page: Any, shots: Any, tmp_path: Path
+) -> None:
+    """R-CONN-7: the connector select offers the remote connector (URL + secret); its
+    fields come from the service; the secret is masked and never rendered back."""
+    from playwright.sync_api import expect
+
+    from erpsync.connectors.demo import DemoConnector
+    from erpsync.sdk.remote.running import serving
+    from erpsync.sdk.remote.server import create_app
+
+    erp = tmp_path / "demo-erp.db"
+    init_database(erp, customers=15, suppliers=2, partners=1)
+    make_user(sqlite_database, "admin", ADMIN_PASSWORD, "admin")
+    with serving(create_app(DemoConnector, REMOTE_SECRET)) as url:
+        page.goto(live_server.url + "/login")
+        page.fill("input[name=login]", "admin")
+        page.fill("input[name=password]", ADMIN_PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(live_server.url + "/sync/connections/new")
+        page.fill("#c-name", "Far ERP")
+        page.select_option("#c-connector", "remote")
+        expect(page.locator("#remote-target")).to_be_visible()
+        expect(page.locator("#c-remote-secret")).to_have_attribute("type", "password")
+        page.fill("#c-remote-url", url)
+        page.fill("#c-remote-secret", "wrong-secret")
+        page.locator("#c-remote-secret").blur()
+        expect(page.locator("[data-error-for=remote_url]")).to_contain_text("cannot be reached")
+        page.fill("#c-remote-secret", REMOTE_SECRET)
+        page.locator("#c-remote-secret").blur()
+        expect(page.locator("#cfg-database")).to_be_visible()
+        page.fill("#cfg-database", str(erp))
+        page.fill("#c-priority", "3")
+        ok = page.locator("#ok-button")
+        expect(ok).to_be_disabled()
+        page.click("#test-button")
+        expect(page.locator("#test-result")).to_contain_text("Connected to the demo ERP (15")
+        expect(ok).to_be_enabled()
+        shots(page, "remote-tested")
+        ok.click()
+        page.wait_for_url(live_server.url + "/sync")
+        row = page.locator("tr[data-name='Far ERP']")
+        expect(row).to_contain_text("Remote connector")
+        expect(row.locator("td").nth(5)).to_have_text("3")
+
+        row.locator("text=Edit").click()
+        expect(page.locator("#c-remote-url")).to_have_value(url)
+        expect(page.locator("#c-remote-secret")).to_have_value("")
+        expect(page.locator("#c-remote-secret")).to_have_attribute("placeholder", "unchanged")
+        expect(page.locator("#cfg-database")).to_have_value(str(erp))
+        assert REMOTE_SECRET not in page.content()
+        expect(page.locator("#ok-button")).to_be_enabled()
+        page.fill("#c-priority", "2")
+        page.click("#ok-button")
+        page.wait_for_url(live_server.url + "/sync")
+        expect(page.locator("tr[data-name='Far ERP'] td").nth(5)).to_have_text("2")
+        shots(page, "remote-saved")

@@ -11,19 +11,33 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field, HttpUrl
 
 from erpsync.accounts.models import User
-from erpsync.api.deps import DatabaseDep, RecordId
-from erpsync.connections import catalog, service
+from erpsync.api.connections import KeysDep
+from erpsync.api.deps import DatabaseDep, RecordId, check_csrf
+from erpsync.api.problems import error_problem
+from erpsync.connections import catalog, remote, service
+from erpsync.connections.models import REMOTE_CONNECTOR, Connection
 from erpsync.connections.schemas import ConnectionRead
+from erpsync.connections.service import Keys
 from erpsync.errors import ErpSyncError
+from erpsync.sdk.errors import ConnectorError
 from erpsync.web.i18n import translator
 from erpsync.web.mapping_forms import FIX_LINKS
 from erpsync.web.pages_auth import Csrf, PageAdmin
 from erpsync.web.templating import flash, language_of, render
 
 router = APIRouter(include_in_schema=False)
+
+
+class RemoteTarget(BaseModel):
+    """Where the dialog's remote connector runs; a blank secret on an edit is the stored one."""
+
+    remote_url: HttpUrl | None = None
+    remote_secret: str | None = Field(default=None, max_length=500)
+    connection_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
 
 
 def _message(request: Request, text: str, **values: object) -> str:
@@ -36,10 +50,43 @@ def _connectors() -> list[dict[str, Any]]:
 
 def _fields(connector: str) -> tuple[list[dict[str, Any]], str | None]:
     """The connector's configuration fields, or the reason they cannot be read."""
+    if connector == REMOTE_CONNECTOR:
+        return [], None  # read from the service once its URL and secret are given
     try:
         return [catalog.field_dict(field) for field in catalog.config_fields(connector)], None
     except ErpSyncError as exc:
         return [], exc.message
+
+
+def _stored_fields(keys: Keys, connection: Connection) -> tuple[list[dict[str, Any]], str | None]:
+    """An edited connection's fields; List fields offer the items its ERP lists now."""
+    try:
+        host = (
+            remote.opened_host(keys.box, connection)
+            if connection.is_remote
+            else catalog.host(connection.connector_key, connection.timeout)
+        )
+        fields = [catalog.field_dict(field) for field in host.config_fields()]
+    except (ErpSyncError, ConnectorError) as exc:
+        return [], getattr(exc, "message", None) or getattr(exc, "user_explanation", str(exc))
+    wanted = {f["list_name"] for f in fields if f["type"] == "List" and f["list_name"]}
+    if wanted:
+        try:
+            host.open(str(connection.id), service.stored_values(keys, connection))
+            try:
+                items = {name: host.list_items(name) for name in sorted(wanted)}
+            finally:
+                host.close()
+        except ConnectorError:
+            items = {}  # the ERP cannot answer now: the fields stay text inputs
+        for field in fields:
+            found = items.get(field["list_name"] or "", [])
+            field["options"] = [
+                {"key": item.id, "name": f"{item.code} – {item.name}"}
+                for item in found
+                if not item.deleted
+            ]
+    return fields, None
 
 
 @router.get("/sync", response_class=HTMLResponse)
@@ -48,6 +95,7 @@ def sync_page(request: Request, admin: PageAdmin, database: DatabaseDep) -> HTML
         found = service.list_visible(session, admin, include_deleted=True)
         connections = [service.to_read(session, connection) for connection in found]
     names = {info["key"]: info["name"] for info in _connectors()}
+    names[REMOTE_CONNECTOR] = _message(request, "Remote connector")
     context = {
         "live": [c for c in connections if not c.deleted],
         "deleted": [c for c in connections if c.deleted],
@@ -57,10 +105,14 @@ def sync_page(request: Request, admin: PageAdmin, database: DatabaseDep) -> HTML
     return render(request, "sync/index.html", context)
 
 
-def _dialog(request: Request, connection: ConnectionRead | None) -> HTMLResponse:
+def _dialog(
+    request: Request,
+    connection: ConnectionRead | None,
+    stored: tuple[list[dict[str, Any]], str | None] | None = None,
+) -> HTMLResponse:
     connectors = [info for info in _connectors() if info.get("load_error") is None]
     chosen = connection.connector if connection else (connectors[0]["key"] if connectors else "")
-    fields, fields_error = _fields(chosen) if chosen else ([], None)
+    fields, fields_error = stored or (_fields(chosen) if chosen else ([], None))
     state = {
         "id": connection.id if connection else None,
         "connector": chosen,
@@ -69,6 +121,9 @@ def _dialog(request: Request, connection: ConnectionRead | None) -> HTMLResponse
         "grants": [g.model_dump() for g in connection.grants] if connection else [],
         "fields": fields,
         "fields_error": fields_error,
+        "priority": connection.priority if connection else 1,
+        "remote_url": connection.remote_url if connection else None,
+        "remote_secret_set": bool(connection and connection.remote_secret),
     }
     context = {
         "connection": connection,
@@ -87,11 +142,36 @@ def new_connection_page(request: Request, admin: PageAdmin) -> HTMLResponse:
 
 @router.get("/sync/connections/{connection_id}/edit", response_class=HTMLResponse)
 def edit_connection_page(
-    request: Request, connection_id: RecordId, admin: PageAdmin, database: DatabaseDep
+    request: Request,
+    connection_id: RecordId,
+    admin: PageAdmin,
+    database: DatabaseDep,
+    keys: KeysDep,
 ) -> HTMLResponse:
     with database.read_session() as session:
-        connection = service.to_read(session, service.get(session, admin, connection_id))
-    return _dialog(request, connection)
+        found = service.get(session, admin, connection_id)
+        connection = service.to_read(session, found)
+        stored = _stored_fields(keys, found)
+    return _dialog(request, connection, stored)
+
+
+@router.post("/sync/connections/remote-fields")
+def remote_fields(
+    request: Request, admin: PageAdmin, database: DatabaseDep, keys: KeysDep, body: RemoteTarget
+) -> JSONResponse:
+    """The remote service's configuration fields, for the dialog (CSRF header as the API)."""
+    check_csrf(request, request.headers.get("X-CSRF-Token"))
+    try:
+        with database.read_session() as session:
+            previous = (
+                service.get(session, admin, body.connection_id) if body.connection_id else None
+            )
+            url, secret = remote.target(keys.box, body.remote_url, body.remote_secret, previous)
+            timeout = previous.timeout if previous else catalog.DEFAULT_TIMEOUT
+        fields = remote.fields(url, secret, timeout)
+    except ErpSyncError as exc:
+        return error_problem(exc)  # the dialog's script reads problem details, as from the API
+    return JSONResponse([catalog.field_dict(field) for field in fields])
 
 
 def _name(database: DatabaseDep, admin: User, connection_id: int) -> str:

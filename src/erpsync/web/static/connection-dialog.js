@@ -77,6 +77,10 @@
     const result = byId("test-result");
     const ok = byId("ok-button");
     const scopeLink = byId("scope-link");
+    const remoteBox = byId("remote-target");
+    const remoteUrl = byId("c-remote-url");
+    const remoteSecret = byId("c-remote-secret");
+    const isRemote = () => connector.value === "remote";
     let fields = state.fields;
     let grants = state.grants.slice();
     let passed = null; // {key, token} of the last passing test
@@ -131,6 +135,10 @@
 
     function renderFields(values, error) {
       fieldsBox.replaceChildren();
+      if (error === texts.remote_first) {
+        fieldsBox.append(el("p", { class: "muted", text: error }));
+        return;
+      }
       if (error) {
         fieldsBox.append(el("p", { class: "error", text: `${texts.load_failed} ${error}` }));
         return;
@@ -168,7 +176,27 @@
       return values;
     }
 
-    const key = () => JSON.stringify({ connector: connector.value, config: config() });
+    const key = () => JSON.stringify({ connector: connector.value, config: config(),
+      remote: isRemote() ? [remoteUrl.value.trim(), remoteSecret.value] : null });
+
+    // The remote target joins a test and a save; a blank secret on an edit is the stored one.
+    function remoteTarget(body) {
+      if (!isRemote()) return body;
+      body.remote_url = remoteUrl.value.trim() || null;
+      if (remoteSecret.value) body.remote_secret = remoteSecret.value;
+      return body;
+    }
+
+    async function loadFields() {
+      if (!isRemote()) {
+        return erpsync.api("GET", `/api/v1/connectors/${encodeURIComponent(connector.value)}/config-fields`);
+      }
+      if (!remoteUrl.value.trim() || !(remoteSecret.value || (editing && state.remote_secret_set))) {
+        throw new Error(texts.remote_first);
+      }
+      return erpsync.api("POST", "/sync/connections/remote-fields",
+        remoteTarget({ connection_id: editing ? state.id : null }));
+    }
     let storedKey = null; // the values as loaded: an edit that keeps them needs no test
 
     function refresh() {
@@ -221,19 +249,21 @@
       passed = null;
       result.textContent = "";
       clearErrors();
+      remoteBox.hidden = !isRemote();
       try {
-        fields = await erpsync.api("GET", `/api/v1/connectors/${encodeURIComponent(connector.value)}/config-fields`);
+        fields = await loadFields();
         renderFields(remembered[connector.value] || {}, null);
       } catch (error) {
         fields = [];
-        renderFields({}, error.message);
+        if (error.problem) showProblem(error);
+        renderFields({}, error.problem ? null : error.message);
       }
       refresh();
     }
 
     async function runTest() {
       clearErrors();
-      const body = { connector: connector.value, config: config() };
+      const body = remoteTarget({ connector: connector.value, config: config() });
       if (editing) body.connection_id = state.id;
       const tested = key();
       showResult(true, texts.testing, "muted");
@@ -314,10 +344,12 @@
         description: byId("c-description").value,
         scope: scope(),
         grants: scope() === "grants" ? grants : [],
+        priority: Number(byId("c-priority").value),
       };
       if (!editing || key() !== storedKey) {
         body.connector = connector.value;
         body.config = config();
+        remoteTarget(body);
         if (passed) body.test_token = passed.token;
       }
       ok.disabled = true;
@@ -337,6 +369,15 @@
 
     fieldsBox.dataset.connector = state.connector;
     renderFields(state.config, state.fields_error);
+    if (isRemote() && !fields.length && !state.fields_error) renderFields({}, texts.remote_first);
+    for (const input of [remoteUrl, remoteSecret]) {
+      input.addEventListener("input", refresh);
+      input.addEventListener("change", async () => {
+        if (!isRemote()) return;
+        remembered[connector.value] = config();
+        await changeConnector();
+      });
+    }
     fieldsBox.addEventListener("input", refresh);
     fieldsBox.addEventListener("change", refresh);
     connector.addEventListener("change", changeConnector);
