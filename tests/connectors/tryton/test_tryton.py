@@ -5,7 +5,9 @@ written to the Tryton record that holds each field (R-CON-2)."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -79,6 +81,35 @@ def test_unreachable_server_is_transient_and_malformed_url_is_config(
     assert category is Category.TRANSIENT and nobody in text
     category, text = _refused(config(tryton_server, url="erp.example.com:8000"), caplog)
     assert category is Category.CONFIG and "URL" in text
+
+
+class _NotTryton(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        body = b"<html><body>Welcome</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+def test_a_web_server_that_is_not_tryton_is_config(
+    tryton_server: TrytonServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotTryton)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        category, text = _refused(config(tryton_server, url=url), caplog)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert category is Category.CONFIG
+    assert url in text and "Tryton server" in text
 
 
 def test_unknown_category_is_config_listing_existing(

@@ -3,8 +3,9 @@
 Parties are customers and suppliers by party category (or every party a customer),
 with their first address and contact mechanisms flattened to fields; the lists are
 countries, currencies, party categories and, when the account module is activated,
-payment terms. Persons are not offered: Tryton's base modules have no link from a
-contact party to its company (that needs `party_relationship`).
+payment terms. Price lists and products: `pricing.py`. Persons are not offered yet:
+Tryton's base modules have no link from a contact party to its company (that needs
+`party_relationship`). See docs/connectors/tryton.md.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ PARTY_TYPES = (ActorType.CUSTOMER, ActorType.SUPPLIER)
 
 
 class TrytonConnector(PricingCapability, Connector):
-    """Customers, suppliers, persons and projects of one Tryton database, its lists,
-    and its price lists and products."""
+    """Customers and suppliers of one Tryton database, its lists, and (when its modules
+    are activated) its price lists and products."""
 
     key = "tryton"
     name = "Tryton"
