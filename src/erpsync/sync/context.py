@@ -38,6 +38,7 @@ class RunContext:
     host: ConnectorHost
     codes: ListCodes
     dry_run: bool = False
+    delete_policy: str = "flag"  # R-SYNC-7, see `sync.policies`
     backoff: Backoff = field(default_factory=Backoff)
     clock: Callable[[], datetime] = utc_now
     progress: Callable[[RunContext, str], None] | None = None

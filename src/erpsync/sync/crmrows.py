@@ -34,7 +34,7 @@ _LISTS = {
     kind: {f.key: f.list_name or "" for f in fields if f.type is FieldType.LIST}
     for kind, fields in CATALOGUE.items()
 }
-_EXTRA = ("company_id", "change_pos", "deleted_at")
+_EXTRA = ("company_id", "change_pos", "deleted_at", "active")
 
 
 class ListCodes:

@@ -24,7 +24,7 @@ from erpsync.db import Database
 from erpsync.errors import Category, ConfigError, NotFound
 from erpsync.mapping.crm_fields import ENTITIES
 from erpsync.sdk.host import ConnectorHost
-from erpsync.sync import crm_creates, crm_to_erp, erp_stream, lease, rules
+from erpsync.sync import crm_creates, crm_to_erp, erp_stream, lease, policies, rules
 from erpsync.sync.context import RunContext, utc_now
 from erpsync.sync.crmrows import ListCodes
 from erpsync.sync.models import SyncRun
@@ -132,6 +132,7 @@ def execute(
         check_identity(ctx)
         with database.read_session() as session:
             mappings = rules.load(session, job.connection_id, host)
+            ctx.delete_policy = policies.delete_policy(session, job.connection_id)
         _passes(ctx, mappings, job.resync)
     except Exception as exc:
         log.warning("sync run %s failed: %s", run_id, exc, exc_info=True)

@@ -13,13 +13,15 @@ from collections.abc import Sequence
 
 from erpsync.errors import Category
 from erpsync.sdk.errors import ConnectorError
-from erpsync.sdk.model import Actor
+from erpsync.sdk.model import Actor, ChangeTracking
 from erpsync.sync import crmrows, journal, killpoints, links
 from erpsync.sync.context import RunContext
 from erpsync.sync.erp_to_crm import MAX_ROWS, ErpBatch, stream_name
 from erpsync.sync.models import LINK_ACTIVE
 from erpsync.sync.retry import category_of, message_of
 from erpsync.sync.rules import TypeMapping
+
+UNKNOWN = "(unknown)"
 
 
 def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
@@ -30,12 +32,18 @@ def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
     with ctx.database.read_session() as session:
         cursor = None if resync else journal.get_cursor(session, ctx.connection_id, stream)
     failures = 0
+    seen: set[str] | None = set() if is_snapshot(ctx) else None
     while True:
         try:
             for batch in ctx.host.changes(tm.actor_type, cursor, tm.field_keys):
                 killpoints.reached("after_read_batch")
+                if seen is not None:
+                    seen.update(actor.key for actor in batch.actors if not actor.deleted)
+                    seen.update(_key_of(error) for error in batch.rejected)
                 apply_batch(ctx, tm, batch.actors, batch.rejected, batch.cursor)
                 cursor, failures = batch.cursor, 0
+                if seen is not None and batch.complete:
+                    vanished(ctx, tm, seen)
             return
         except Exception as exc:
             failures += 1
@@ -75,10 +83,33 @@ def _last_per_key(actors: list[Actor]) -> list[Actor]:
     return list(latest.values()) if len(latest) != len(actors) else actors
 
 
-def _rejected(tm: TypeMapping, error: Exception) -> dict[str, object]:
+def is_snapshot(ctx: RunContext) -> bool:
+    tracking = getattr(ctx.host.connector, "change_tracking", ChangeTracking.CURSOR)
+    return bool(tracking == ChangeTracking.SNAPSHOT)
+
+
+def _key_of(error: Exception) -> str:
     key = error.actor_key if isinstance(error, ConnectorError) else None
+    return key or UNKNOWN
+
+
+def vanished(ctx: RunContext, tm: TypeMapping, seen: set[str]) -> None:
+    """A `snapshot` connector's complete read: linked actors absent from it were
+    deleted in the ERP (R-SDK-4, R-SYNC-7). A refused record without a key makes the
+    read inconclusive, so nothing is taken for deleted then."""
+    if UNKNOWN in seen:
+        return
+    with ctx.database.read_session() as session:
+        known = links.live_keys(session, ctx.connection_id, tm.actor_type.value)
+    gone = sorted(known - seen)
+    for start in range(0, len(gone), MAX_ROWS):
+        chunk = [Actor(tm.actor_type, key, deleted=True) for key in gone[start : start + MAX_ROWS]]
+        apply_batch(ctx, tm, chunk, (), None)
+
+
+def _rejected(tm: TypeMapping, error: Exception) -> dict[str, object]:
     return journal.dead_letter(
-        stream_name(tm), key or "(unknown)", category_of(error).value, message_of(error)
+        stream_name(tm), _key_of(error), category_of(error).value, message_of(error)
     )
 
 

@@ -33,8 +33,11 @@ from erpsync.sync.context import RunContext
 from erpsync.sync.decide import MISSING, Outcome, decide
 from erpsync.sync.links import LinkRow
 from erpsync.sync.models import (
+    DELETE_DEACTIVATE,
+    DELETE_UNLINK,
     LINK_ACTIVE,
     LINK_DELETED_IN_ERP,
+    LINK_UNLINKED,
     LINK_WAITING_PARENT,
     Conflict,
 )
@@ -166,6 +169,15 @@ class ErpBatch:
         link.state, link.dirty = LINK_DELETED_IN_ERP, True
         record = _Record(link, deleted=True, touched=True)
         record.entries.log.append(self._log("deleted", link, None))
+        policy = self.ctx.delete_policy  # R-SYNC-7: nothing is deleted in the CRM
+        if policy == DELETE_UNLINK:
+            link.state = LINK_UNLINKED
+            record.entries.log.append(self._log("unlinked", link, None))
+        elif policy == DELETE_DEACTIVATE:
+            row = self.rows.get(link.crm_id)
+            if row is not None and row.get("active", True):
+                record.values["active"] = False
+                record.entries.log.append(self._log("deactivated", link, "active", True, False))
         return record
 
     def _company_of(self, actor: Actor) -> tuple[int | None, bool]:
@@ -295,6 +307,8 @@ class ErpBatch:
             self.new_links.append(link)
         links.insert_links(session, self.cid, self.new_links)
         links.save_links(session, self.links.values())
+        gone = [r.id for r in self.links.values() if r.dirty and r.state == LINK_UNLINKED]
+        links.unlink(session, [link_id for link_id in gone if link_id is not None])
         for link, conflict in self.pending:
             self.entries.conflicts.append({**conflict, "link_id": link.id})
         self.ctx.record(session, self.entries)

@@ -114,6 +114,19 @@ def by_crm_ids(
     return [_row(raw) for raw in rows]
 
 
+def live_keys(session: Session, connection_id: int, actor_type: str) -> set[str]:
+    """ERP keys of the actors of a type with an active or waiting link (one query)."""
+    return set(
+        session.scalars(
+            select(LINKS.c.erp_key).where(
+                LINKS.c.connection_id == connection_id,
+                LINKS.c.actor_type == actor_type,
+                LINKS.c.state.in_((LINK_ACTIVE, LINK_WAITING_PARENT)),
+            )
+        )
+    )
+
+
 def linked_records(
     session: Session, connection_id: int, actor_type: str, kind: str, ids: Iterable[int]
 ) -> set[int]:
