@@ -112,18 +112,16 @@ def new_erp(directory: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def env(
+def make_env(
     database: Database,
     keys: connections.Keys,
     admin: User,
-    app_client: TestClient,
     tmp_path: Path,
+    client: TestClient | None = None,
 ) -> TabEnv:
-    make_user(database, "sales", USER_PASSWORD)
-    make_user(database, "viewer", USER_PASSWORD)
-    make_user(database, "outsider", USER_PASSWORD)
-    make_user(database, "linker", USER_PASSWORD)
+    """The users, the demo ERP, the scoped active connection and its mappings."""
+    for login in ("sales", "viewer", "outsider", "linker"):
+        make_user(database, login, USER_PASSWORD)
     path = new_erp(tmp_path)
     grants = [
         GrantIn(user="sales", can_connect=True, can_create_in_erp=True),
@@ -146,7 +144,18 @@ def env(
         stored = session.get(Connection, connection_id)
         assert stored is not None
         stored.active = True  # activation checks are the mapping tests' subject
-    found = TabEnv(database, keys, admin, path, connection_id, app_client)
+    found = TabEnv(database, keys, admin, path, connection_id, client)  # type: ignore[arg-type]
     found.map("Customer", CUSTOMER)
     found.map("Person", PERSON)
     return found
+
+
+@pytest.fixture
+def env(
+    database: Database,
+    keys: connections.Keys,
+    admin: User,
+    app_client: TestClient,
+    tmp_path: Path,
+) -> TabEnv:
+    return make_env(database, keys, admin, tmp_path, app_client)
