@@ -19,6 +19,7 @@ from erpsync.db import Database
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sync import journal, killpoints, lease
 from erpsync.sync.crmrows import ListCodes
+from erpsync.sync.priority import Outranking
 from erpsync.sync.retry import Backoff
 
 COUNT_KEYS = ("read", "created", "updated", "unchanged", "conflicts", "dead_letters")
@@ -39,6 +40,7 @@ class RunContext:
     codes: ListCodes
     dry_run: bool = False
     delete_policy: str = "flag"  # R-SYNC-7, see `sync.policies`
+    outranking: Outranking = field(default_factory=Outranking)  # R-MAP-6
     backoff: Backoff = field(default_factory=Backoff)
     clock: Callable[[], datetime] = utc_now
     progress: Callable[[RunContext, str], None] | None = None

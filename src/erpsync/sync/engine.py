@@ -28,6 +28,7 @@ from erpsync.sync import crm_creates, crm_to_erp, erp_stream, lease, policies, r
 from erpsync.sync.context import RunContext, utc_now
 from erpsync.sync.crmrows import ListCodes
 from erpsync.sync.models import SyncRun
+from erpsync.sync.priority import Outranking
 from erpsync.sync.retry import Backoff, category_of, message_of
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ def execute(
         with database.read_session() as session:
             mappings = rules.load(session, job.connection_id, host)
             ctx.delete_policy = policies.delete_policy(session, job.connection_id)
+            ctx.outranking = Outranking.load(session, job.connection_id)
         _passes(ctx, mappings, job.resync)
     except Exception as exc:
         log.warning("sync run %s failed: %s", run_id, exc, exc_info=True)

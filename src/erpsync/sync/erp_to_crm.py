@@ -81,6 +81,7 @@ class ErpBatch:
         self.new_links: list[LinkRow] = []
         self.pending: list[tuple[LinkRow, dict[str, Any]]] = []  # conflicts of new links
         self.open_conflicts: set[tuple[int, str]] = set()
+        self.outranked: set[tuple[int, str]] = set()  # R-MAP-6
         self.entries = journal.Entries()
 
     # --- loading ------------------------------------------------------------------------
@@ -93,6 +94,7 @@ class ErpBatch:
         if tm.create and tm.match is not None:
             ids |= self._match([a for a in actors if a.key not in self.links and not a.deleted])
         self.rows = crmrows.read(session, tm.kind, ids, self.ctx.codes)
+        self.outranked = self.ctx.outranking.for_records(session, tm.kind, ids)
         if tm.has_parent:
             refs = {_parent_ref(a) for a in actors if _has_parent(a)}
             self.parents = links.parent_companies(session, self.cid, refs)
@@ -243,6 +245,10 @@ class ErpBatch:
             conflict = {"field": erp_key, "erp_value": erp, "crm_value": crm}
             conflict["shadow_value"] = link.shadow.get(erp_key)
             record.conflicts.append((erp_key, conflict))
+            return
+        if decision.writes_crm and (link.crm_id, crm_key) in self.outranked:
+            record.entries.log.append(self._log("overridden", link, crm_key, crm, erp))
+            link.shadow[erp_key], link.dirty = erp, True  # seen; the winner's value stays
             return
         if decision.writes_crm:
             record.values[crm_key] = decision.value
