@@ -60,7 +60,8 @@ def test_preview_lists_every_group_with_the_rule_and_reasons(imp: ImportEnv) -> 
     assert not rows["10003"].selected
     assert rows["10004"].status == "skipped" and "already linked" in (rows["10004"].reason or "")
     assert rows["10006"].status == "invalid" and not rows["10006"].selected
-    assert "notes" in (rows["10006"].reason or "") and "200 characters" in (rows["10006"].reason or "")
+    reason = rows["10006"].reason or ""
+    assert "notes" in reason and "200 characters" in reason
     assert rows["10007"].status == "new" and rows["10007"].selected
 
 
@@ -233,8 +234,8 @@ def test_unmapped_types_and_unusable_rules_are_refused_naming_the_field(imp: Imp
         with pytest.raises(ValidationError, match=r"actor_types\.0: Project has no field"):
             service.create(session, connection, ImportCreate(actor_types=["Project"]), None)  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match=r"rules\.0: the rule 'domain'"):
-            service.create(session, connection,  # type: ignore[arg-type]
-                           ImportCreate(actor_types=["Person"], rules=["domain"]), None)  # fmt: skip
+            data = ImportCreate(actor_types=["Person"], rules=["domain"])
+            service.create(session, connection, data, None)  # type: ignore[arg-type]
 
 
 def test_match_keys_follow_crm_writes(imp: ImportEnv) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
+from typing import Any
 
 from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
@@ -78,9 +79,10 @@ def run(ctx: JobContext) -> str:
                 )
                 writer = BatchWriter(session, classifier, tm)
                 outcomes += writer.write(group, fetched[name])
-            _store(session, ctx, outcomes, rows[-1].seq, done + len(rows), total)
+            progress = _store(session, ctx, outcomes, rows[-1].seq, done + len(rows), total)
         done += len(rows)
         killpoints.reached(KILL_POINT)
+        ctx.report(progress)
     with ctx.database.session() as session:
         summary = outcome_counts(session, ctx.job_id)
     finish(ctx.database, ctx.job_id, ctx.token, SUCCEEDED, outcomes=summary)
@@ -151,7 +153,7 @@ def _store(
     position: int,
     done: int,
     total: int,
-) -> None:
+) -> dict[str, Any]:
     if outcomes:
         session.execute(
             update(ROWS).where(ROWS.c.id == bindparam("b_id")),
@@ -167,7 +169,7 @@ def _store(
         counts[o.outcome] = counts.get(o.outcome, 0) + 1
     progress = {"phase": "import", "done": done, "total": total}
     job.position, job.outcomes, job.progress = position, counts, progress
-    ctx.report({**progress, "outcomes": counts})
+    return {**progress, "outcomes": counts}
 
 
 def outcome_counts(session: Session, job_id: int) -> dict[str, int]:

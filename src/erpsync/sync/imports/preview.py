@@ -67,7 +67,11 @@ def run(ctx: JobContext) -> str:
                     if tm.has_parent:
                         _note_parents(session, ctx, tm, chunk, verdicts)
                     seq = _store(session, ctx.job_id, tm, verdicts, seq)
-                    _progress(session, ctx, seq)
+                    progress = {"phase": "preview", "done": seq, "total": None}
+                    session.execute(
+                        update(JOBS).where(JOBS.c.id == ctx.job_id).values(progress=progress)
+                    )
+                ctx.report(progress)
     with ctx.database.session() as session:
         counts = group_counts(session, ctx.job_id)
     finish(ctx.database, ctx.job_id, None, READY, counts=counts, previewed_at=utcnow())
@@ -158,12 +162,6 @@ def _insert_new(session: Session) -> Any:
     if dialect == "sqlite":
         return sqlite.insert(ROWS).on_conflict_do_nothing()
     return insert(ROWS)
-
-
-def _progress(session: Session, ctx: JobContext, seq: int) -> None:
-    progress = {"phase": "preview", "done": seq, "total": None}
-    session.execute(update(JOBS).where(JOBS.c.id == ctx.job_id).values(progress=progress))
-    ctx.report(progress)
 
 
 def group_counts(session: Session, job_id: int) -> dict[str, int]:
