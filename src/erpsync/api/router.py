@@ -10,6 +10,7 @@ from erpsync.api import (
     connections,
     crm_lists,
     exchange,
+    imports,
     links,
     mapping,
     mapping_lists,
@@ -34,4 +35,5 @@ def build() -> APIRouter:
     router.include_router(sync.router)
     router.include_router(pricing.router)
     router.include_router(links.router)
+    router.include_router(imports.router)
     return router
