@@ -26,6 +26,7 @@ from erpsync.db import Database, create_database
 from erpsync.jobs import hosting as jobs
 from erpsync.metrics import AppMetrics
 from erpsync.settings import Settings
+from erpsync.sync.metrics import SyncCollector
 from erpsync.web import router as web_router
 from erpsync.web.pages_auth import SignInRequired, login_redirect
 from erpsync.web.templating import make_templates, render
@@ -64,6 +65,7 @@ def create_app(
     app.state.db = database
     app.state.templates = make_templates()
     app.state.metrics = app_metrics = AppMetrics()
+    app_metrics.registry.register(SyncCollector(database))
     app.middleware("http")(app_metrics.middleware)
     app.add_middleware(
         SessionMiddleware,

@@ -1,4 +1,5 @@
-"""`erpsync sync run|status|log|reset`: the sync engine from the command line (R-UI-3).
+"""`erpsync sync run|status|log|reset`: the sync engine from the command line (R-UI-3);
+`conflicts` and `dead-letters` are in `sync_queues`.
 
 `run` executes in this process with a Rich progress display; when a run of the
 connection is already going (server, worker), it says so and exits 2. Commands act as
@@ -13,14 +14,17 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from erpsync.cli import sync_queues
 from erpsync.cli.connections import _actor, _keys
 from erpsync.cli.runtime import console, database, fail, friendly, load, print_json
 from erpsync.connections import service as connections
-from erpsync.sync import engine, journal, runs
+from erpsync.sync import engine, health, journal, runs
 from erpsync.sync.context import RunContext, utc_now
-from erpsync.sync.schemas import log_read, run_read
+from erpsync.sync.schemas import health_read, log_read
 
 app = typer.Typer(help="Sync runs, the sync log and cursors.", no_args_is_help=True)
+app.add_typer(sync_queues.conflicts_app, name="conflicts")
+app.add_typer(sync_queues.dead_app, name="dead-letters")
 UserOption = typer.Option(None, "--user", "-u", help="Act as this administrator.")
 JsonOption = typer.Option(False, "--json", help="Print JSON.")
 
@@ -90,7 +94,7 @@ def status(
     user: str | None = UserOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """The last run, pause reason and stream positions per connection."""
+    """Health, the last run, pause reason and stream positions per connection."""
     db = database(load())
     rows: list[dict[str, Any]] = []
     with db.read_session() as session:
@@ -101,27 +105,32 @@ def status(
             else connections.list_visible(session, admin)
         )
         for item in chosen:
-            last = runs.last_run(session, item.id)
+            found = health_read(item, health.of(session, item, utc_now()))
             rows.append({
                 "connection": item.name, "sync_enabled": item.sync_enabled,
+                "health": found.state, "reason": found.reason, "lag_seconds": found.lag_seconds,
+                "dead_letters": found.dead_letters, "conflicts": found.conflicts,
                 "paused": item.paused_reason,
-                "last_run": run_read(last).model_dump(mode="json") if last else None,
+                "last_run": found.last_run.model_dump(mode="json") if found.last_run else None,
                 "cursors": {s: p for s, p, _ in journal.cursors(session, item.id)},
             })  # fmt: skip
     if as_json:
         print_json(rows)
         return
-    table = Table("connection", "sync", "last run", "state", "counts", "paused")
+    table = Table("connection", "sync", "health", "last run", "state", "counts", "dead", "reason")
     for row in rows:
         shown: dict[str, Any] = row["last_run"] or {}
         counts = " ".join(f"{k}={v}" for k, v in (shown.get("counts") or {}).items() if v)
+        colour = {"ok": "green", "lagging": "yellow"}.get(row["health"], "red")
         table.add_row(
             row["connection"],
             "on" if row["sync_enabled"] else "off",
+            f"[{colour}]{row['health']}[/{colour}]",
             str(shown.get("finished_at") or shown.get("queued_at") or "never"),
             shown.get("state", ""),
             counts,
-            row["paused"] or "",
+            str(row["dead_letters"]),
+            row["reason"] or "",
         )
     console.print(table)
 
@@ -133,14 +142,19 @@ def log(
     q: str | None = typer.Option(None, "--search", "-q", help="Search key, field and values."),
     limit: int = typer.Option(50, help="Entries per page."),
     offset: int = typer.Option(0, help="Entries to skip."),
+    run_id: int | None = typer.Option(None, "--run", help="Only this run."),
+    record: str | None = typer.Option(None, "--record", help="Only this ERP key."),
+    field: str | None = typer.Option(None, "--field", help="Only this CRM field."),
+    action: str | None = typer.Option(None, "--action", help="to_crm, to_erp, created, …"),
     user: str | None = UserOption,
     as_json: bool = JsonOption,
 ) -> None:
     """The sync log of a connection, newest first."""
     db = database(load())
+    where = runs.LogFilter(run_id, record, field, action)
     with db.read_session() as session:
         found = connections.find(session, _actor(session, user), connection)
-        total, entries = runs.log_page(session, found.id, q, limit, offset)
+        total, entries = runs.log_page(session, found.id, q, limit, offset, where)
         items = [log_read(entry).model_dump(mode="json") for entry in entries]
     if as_json:
         print_json({"total": total, "items": items})

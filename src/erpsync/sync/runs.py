@@ -133,13 +133,37 @@ def last_run(session: Session, connection_id: int) -> SyncRun | None:
     return found[0] if found else None
 
 
+@dataclass(frozen=True, slots=True)
+class LogFilter:
+    """Narrowing of the sync log: a run, a record (ERP key), a field, an action."""
+
+    run_id: int | None = None
+    record: str | None = None
+    field: str | None = None
+    action: str | None = None
+
+
 def log_page(
-    session: Session, connection_id: int, q: str | None, limit: int, offset: int
+    session: Session,
+    connection_id: int,
+    q: str | None,
+    limit: int,
+    offset: int,
+    where: LogFilter | None = None,
 ) -> tuple[int, list[SyncLogEntry]]:
-    """The connection's sync log, newest first; `q` searches key, field and values."""
+    """The connection's sync log, newest first; `q` searches key, field and values;
+    `where` keeps the entries of one run, record, field or action (direction)."""
     if not 1 <= limit <= 500 or offset < 0:
         raise ValidationError("limit: 1 to 500; offset: 0 or more.", field="limit")
     stmt = select(SyncLogEntry).where(SyncLogEntry.connection_id == connection_id)
+    if where is not None:
+        exact = {
+            SyncLogEntry.run_id: where.run_id,
+            SyncLogEntry.erp_key: where.record,
+            SyncLogEntry.field: where.field,
+            SyncLogEntry.action: where.action,
+        }
+        stmt = stmt.where(*(column == value for column, value in exact.items() if value))
     if q:
         pattern = f"%{q.lower()}%"
         stmt = stmt.where(
@@ -177,3 +201,11 @@ def reset(
     for name in names:
         journal.set_cursor(session, connection_id, name, None)
     return names
+
+
+def resume(session: Session, connection: Connection) -> Connection:
+    """Clear a pause (R-SYNC-6, R-SEM-4) after the cause was fixed; a cause still there
+    pauses the connection again at the next run."""
+    connection.paused_reason = None
+    session.flush()
+    return connection
