@@ -3,12 +3,17 @@ matching the create filter become actors once, linked, with the ERP's number bac
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
+from erpsync.connections.models import Connection
 from erpsync.crm import service as crm
 from erpsync.crm.schemas import CompanyCreate, CompanyUpdate
 from erpsync.mapping.models import CreatePolicy, FieldMapping
+from erpsync.sync import deadletters, engine, runs
 from erpsync.sync.models import DeadLetter, OutboxEntry
+from erpsync.sync.retry import NO_WAIT
 from tests.sync.conftest import CUSTOMER_FIELDS, SyncEnv
 
 
@@ -104,3 +109,46 @@ def test_a_record_the_erp_cannot_take_is_a_dead_letter_and_the_rest_is_created(
         crm.update_company(session, ids["X" * 81], CompanyUpdate(name="Create Fixed AB"))
     assert env.run().counts["created_in_erp"] == 1
     assert len(_erp_rows(env, "Create %")) == 2
+
+
+def test_a_create_the_erp_refused_is_created_by_retrying_its_dead_letter(env: SyncEnv) -> None:
+    _policy(env, "{}")
+    with env.database.session() as session:  # a default the ERP does not know
+        session.add(
+            FieldMapping(
+                connection_id=env.connection_id,
+                actor_type="Customer",
+                erp_field="country",
+                direction="none",
+                default_mode="set",
+                default_value=json.dumps("no-such-country"),
+            )
+        )
+    ids = _companies(env, {"Create Later AB": None})
+    result = env.run()
+    assert result.counts["dead_letters"] == 1 and _erp_rows(env, "Create %") == []
+    with env.database.read_session() as session:
+        (entry,) = session.scalars(select(OutboxEntry))
+        letters = deadletters.chosen(session, env.connection_id, None)
+    assert entry.state == "failed" and "country" in (entry.note or "")
+    with env.database.session() as session:  # the administrator drops the bad default
+        default = session.scalars(
+            select(FieldMapping).where(FieldMapping.erp_field == "country")
+        ).one()
+        default.default_mode = default.default_value = None
+    assert env.run().counts.get("created_in_erp", 0) == 0  # not picked up by itself
+    since = engine.utc_now()
+    with env.database.session() as session:
+        connection = session.get(Connection, env.connection_id)
+        assert connection is not None
+        run_id = runs.request(session, connection, since, retry=letters).run.id
+    retried = deadletters.prepare(env.database, env.keys, run_id)
+    retry = engine.execute(env.database, env.keys, run_id, backoff=NO_WAIT)
+    assert retry.counts["created_in_erp"] == 1, retry
+    deadletters.settle(env.database, retried, since)
+    assert [(name, notes) for _, name, notes in _erp_rows(env, "Create %")] == [
+        ("Create Later AB", "Created by the CRM")
+    ]
+    assert env.links()[_erp_rows(env, "Create %")[0][0]].crm_id == ids["Create Later AB"]
+    with env.database.read_session() as session:
+        assert deadletters.open_count(session, env.connection_id) == 0

@@ -29,6 +29,7 @@ from erpsync.sync.models import DeadLetter, SyncRun
 from erpsync.sync.retry import Backoff
 
 ERP_PREFIX, CRM_PREFIX = "erp:", "crm:"
+CREATE_PREFIX = "crm-create:"
 
 
 def _open(connection_id: int) -> Any:
@@ -111,10 +112,25 @@ def prepare(database: Database, keys: Keys, run_id: int) -> list[int]:
             for kind in {letter.stream[len(CRM_PREFIX) :] for letter in crm}:
                 records = [int(x.record_key) for x in crm if x.stream == CRM_PREFIX + kind]
                 crmrows.update_rows(session, kind, {record: {} for record in records})
+    _requeue_creates(database, [x for x in letters if x.stream.startswith(CREATE_PREFIX)])
     erp = [letter for letter in letters if letter.stream.startswith(ERP_PREFIX)]
     if erp:
         _reapply(database, run.connection_id, run_id, token, key, timeout, values, erp)
     return [letter.id for letter in letters]
+
+
+def _requeue_creates(database: Database, letters: list[DeadLetter]) -> None:
+    """CRM→ERP creates (`sync.crm_creates`): a new change position puts the record back
+    in front of the create pass; its outbox entry failed, so nothing else holds it."""
+    kinds: dict[str, list[int]] = {}
+    for letter in letters:
+        kind = (letter.payload or {}).get("crm_kind")
+        if kind in crmrows.TABLES and letter.record_key.isdigit():
+            kinds.setdefault(kind, []).append(int(letter.record_key))
+    if kinds:
+        with database.session() as session:
+            for kind, records in kinds.items():
+                crmrows.update_rows(session, kind, {record: {} for record in records})
 
 
 def _reapply(

@@ -18,7 +18,13 @@ from erpsync.crm.models import ListItem
 from erpsync.errors import ConfigError
 from erpsync.mapping.crm_fields import COMPANY, crm_field, entity_of
 from erpsync.mapping.models import CreatePolicy, FieldMapping, ListItemMapping, ListMapping
-from erpsync.mapping.transform import ListPairs, Rule, default_conversion, value_from_json
+from erpsync.mapping.transform import (
+    ListPairs,
+    Rule,
+    TransformError,
+    default_conversion,
+    value_from_json,
+)
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sdk.model import ActorType, Field, FieldType, Value
 from erpsync.sync.decide import Direction, Policy
@@ -177,5 +183,12 @@ def _set_defaults(mappings: list[FieldMapping], erp_fields: dict[str, Field]) ->
     for mapping in mappings:
         erp = erp_fields.get(mapping.erp_field)
         if mapping.default_mode == "set" and mapping.default_value is not None and erp:
-            found[mapping.erp_field] = value_from_json(erp, json.loads(mapping.default_value))
+            try:
+                found[mapping.erp_field] = value_from_json(erp, json.loads(mapping.default_value))
+            except (ValueError, TransformError) as exc:
+                raise ConfigError(
+                    f"The default of {mapping.actor_type} field '{mapping.erp_field}' is not a "
+                    f"value the ERP field takes ({exc}); fix the field mapping.",
+                    field="default_value",
+                ) from None
     return found
