@@ -12,9 +12,11 @@ from erpsync.cli import (
     crm,
     db,
     demo,
+    exchange,
     jobs,
     links,
     mapping,
+    mapping_edit,
     products,
     serve,
     sync,
@@ -34,8 +36,10 @@ app.add_typer(crm.company_app, name="company")
 app.add_typer(crm.crm_app, name="crm")
 app.add_typer(connectors.app, name="connector")
 app.add_typer(connections.connection_app, name="connection")
+exchange.register(connections.connection_app)
 app.add_typer(connections.secrets_app, name="secrets")
 app.add_typer(mapping.mapping_app, name="mapping")
+mapping_edit.register(mapping.mapping_app)
 app.add_typer(products.app, name="products")
 app.add_typer(sync.app, name="sync")
 app.add_typer(links.app, name="link")
