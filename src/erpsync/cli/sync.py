@@ -14,7 +14,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from erpsync.cli import sync_queues
+from erpsync.cli import sync_queues, sync_recovery
 from erpsync.cli.connections import _actor, _keys
 from erpsync.cli.runtime import console, database, fail, friendly, load, print_json
 from erpsync.connections import service as connections
@@ -25,6 +25,9 @@ from erpsync.sync.schemas import health_read, log_read
 app = typer.Typer(help="Sync runs, the sync log and cursors.", no_args_is_help=True)
 app.add_typer(sync_queues.conflicts_app, name="conflicts")
 app.add_typer(sync_queues.dead_app, name="dead-letters")
+app.add_typer(sync_recovery.outbox_app, name="outbox")
+app.command("purge")(sync_recovery.purge)
+app.command("delete-policy")(sync_recovery.delete_policy)
 UserOption = typer.Option(None, "--user", "-u", help="Act as this administrator.")
 JsonOption = typer.Option(False, "--json", help="Print JSON.")
 
