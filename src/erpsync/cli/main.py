@@ -13,6 +13,7 @@ from erpsync.cli import (
     db,
     demo,
     exchange,
+    imports,
     jobs,
     links,
     mapping,
@@ -43,6 +44,7 @@ mapping_edit.register(mapping.mapping_app)
 app.add_typer(products.app, name="products")
 app.add_typer(sync.app, name="sync")
 app.add_typer(links.app, name="link")
+app.command("import")(imports.import_command)
 app.command("serve")(serve.serve)
 app.command("worker")(jobs.worker)
 app.command("scheduler")(jobs.scheduler)

@@ -10,6 +10,7 @@ from erpsync.web import (
     pages_companies,
     pages_erp_tab,
     pages_home,
+    pages_imports,
     pages_mapping,
     pages_mapping_lists,
     pages_persons,
@@ -30,6 +31,7 @@ def build() -> APIRouter:
     router.include_router(pages_erp_tab.router)
     router.include_router(pages_products.router)
     router.include_router(pages_sync.router)
+    router.include_router(pages_imports.router)
     router.include_router(pages_mapping.router)
     router.include_router(pages_mapping_lists.router)
     return router

@@ -256,7 +256,7 @@ def request_commit(session: Session, job: ImportJob, now: datetime) -> ImportJob
     assert connection is not None
     _sync_off(connection)
     job.lease_token = _take(session, job, now, takeover=False)
-    job.state = QUEUED
+    job.state, job.finished_at = QUEUED, None
     job.cancel_requested = False
     job.progress = {"phase": "import", "done": 0, "total": int(job.counts.get("selected", 0))}
     return job
