@@ -26,6 +26,7 @@ from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 CUSTOMERS = 5000
+BAR_VALUE = "() => document.getElementById('import-progress')?.value ?? -1"
 FIELDS = [("number", "number", "to_crm"), ("name", "name", "both"), ("org_no", "org_no", "to_crm"),
           ("email", "email", "both"), ("city", "city", "to_crm")]  # fmt: skip
 
@@ -92,9 +93,7 @@ def test_the_import_wizard_end_to_end(
     seen: list[int] = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not page.locator("#import-summary").count():
-        value = page.evaluate(
-            "() => { const b = document.getElementById('import-progress'); return b ? b.value : -1 }"
-        )
+        value = page.evaluate(BAR_VALUE)
         if value > 0 and (not seen or value != seen[-1]):
             seen.append(int(value))
             if len(seen) == 1:
