@@ -5,6 +5,7 @@ unreachable servers are transient, a bad row is a `data` error naming it."""
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 
 import pytest
@@ -106,8 +107,53 @@ def test_an_unreachable_server_is_transient(dialect: str, caplog: pytest.LogCapt
     _no_secret([answer.user_explanation, answer.technical_explanation], caplog)
 
 
-@pytest.mark.postgres
-def test_a_row_the_database_refuses_is_a_data_error_naming_it(pg_erp_url: sa.URL) -> None:
+SERVERS = [
+    pytest.param("pg_erp_url", marks=pytest.mark.postgres, id="postgresql"),
+    pytest.param("mariadb_erp_url", marks=pytest.mark.mariadb, id="mariadb"),
+]
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_missing_tables_and_columns_on_a_server_name_what_exists(
+    server: str, request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    url: sa.URL = request.getfixturevalue(server)
+    values = config_for(url)
+    if url.get_backend_name() == "postgresql":
+        values["password"] = SECRET  # local trust login: any password gets in
+    mapping = erp.MAPPING.replace("table: project", "table: projekt").replace("org_no", "org_nr")
+    answer = ConnectorHost(SqlConnector(), timeout=30).test_config({**values, "mapping": mapping})
+    assert answer.category is Category.CONFIG
+    assert f"does not fit {url.database} on 127.0.0.1:" in answer.user_explanation
+    assert "table 'projekt' does not exist (tables: company, contact, country" in str(answer)
+    assert "column 'org_nr' does not exist in table 'company' (columns: id, code" in str(answer)
+    _no_secret([answer.user_explanation, answer.technical_explanation], caplog)
+
+
+def test_a_server_that_does_not_answer_in_time_is_transient(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    silent = socket.socket()  # accepts connections, never speaks
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)
+    try:
+        port = silent.getsockname()[1]
+        values = {"dialect": "postgresql", "host": "127.0.0.1", "port": port, "database": "erp",
+                  "user": "erp", "password": SECRET, "mapping": erp.MAPPING}  # fmt: skip
+        answer = ConnectorHost(SqlConnector(), timeout=1).test_config(values)
+    finally:
+        silent.close()
+    assert answer.category is Category.TRANSIENT, answer
+    _no_secret([answer.user_explanation, answer.technical_explanation], caplog)
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_row_the_database_refuses_is_a_data_error_naming_it(
+    server: str, request: pytest.FixtureRequest
+) -> None:
+    pg_erp_url: sa.URL = request.getfixturevalue(server)
     engine = sa.create_engine(pg_erp_url)
     erp.seed(engine)
     with engine.connect() as db:

@@ -366,8 +366,9 @@ class SqlConnector(Connector):
                 if exc.category == "config" or exc.category == "transient":
                     raise
                 exc.actor_key = exc.actor_key or actor.key
-                if actor.key not in exc.user_explanation:
-                    exc.user_explanation = f"{actor.type} {actor.key}: {exc.user_explanation}"
+                named = f"{actor.type} {actor.key}"  # the key alone may occur in any message
+                if not exc.user_explanation.startswith(named):
+                    exc.user_explanation = f"{named}: {exc.user_explanation}"
                 results.append(SaveResult(actor.key, False, exc.to_response()))
             else:
                 results.append(SaveResult(actor.key, changed, actor=stored))

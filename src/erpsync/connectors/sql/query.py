@@ -81,11 +81,15 @@ def _to_text(value: Any) -> Value:
     return value if type(value) is str else str(value)
 
 
-def converter(field: Field, column: sa.Column[Any], strict_types: bool) -> Convert | None:
+def converter(
+    field: Field, column: sa.Column[Any], strict_types: bool, utc_session: bool = False
+) -> Convert | None:
     """How a driver value becomes a field value; None when it already is one.
 
     With `strict_types` (PostgreSQL, MariaDB: a column always returns one Python
     type) the cheap cases need no call per value, which keeps 1M-row streams fast.
+    With `utc_session` (PostgreSQL sessions are opened in UTC) a `timestamptz` column
+    already answers tz-aware UTC datetimes.
     """
     kind, ctype = field.type, column.type
     if kind in (FieldType.TEXT, FieldType.LIST):
@@ -104,7 +108,8 @@ def converter(field: Field, column: sa.Column[Any], strict_types: bool) -> Conve
     if kind is FieldType.DATE:
         return None if strict_types and isinstance(ctype, sa.Date) else _to_date
     if kind is FieldType.DATETIME:
-        return _to_datetime
+        aware = isinstance(ctype, sa.DateTime) and bool(getattr(ctype, "timezone", False))
+        return None if strict_types and utc_session and aware else _to_datetime
     return None
 
 
@@ -138,7 +143,7 @@ class ActorQuery:
         )
         strict = dialect != "sqlite"
         self.converters = {
-            key: converter(self.field_map[key], column, strict)
+            key: converter(self.field_map[key], column, strict, dialect == "postgresql")
             for key, column in self.columns.items()
         }
 

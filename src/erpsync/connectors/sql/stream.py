@@ -11,9 +11,12 @@ overlap rows keeps the cursor it started from.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
+import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -154,12 +157,53 @@ def _rows(connection: Connection, statement: Any, size: int) -> Iterator[Sequenc
     error = dialect.loaded_dbapi.Error
     try:
         cursor.execute(compiled.string, args)
-        while rows := cursor.fetchmany(size):
-            yield rows
+        if dialect.driver == "psycopg":  # each FETCH of a named cursor waits for the server
+            yield from _prefetched(lambda: cursor.fetchmany(size))
+        else:
+            while rows := cursor.fetchmany(size):
+                yield rows
     except error as exc:
         raise DBAPIError.instance(compiled.string, args, exc, error) from exc
     finally:
         cursor.close()
+
+
+_DONE = object()
+
+
+def _prefetched(fetch: Callable[[], Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The chunks `fetch` returns until an empty one, fetched one ahead by a thread.
+
+    While the caller turns one chunk into actors, the database produces and sends the
+    next (the driver waits on the socket without the GIL), so the server's time no
+    longer adds to ours. Only the thread touches the cursor until it has ended.
+    """
+    ahead: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                rows = fetch()
+                ahead.put(rows if rows else _DONE)
+                if not rows:
+                    return
+        except BaseException as exc:  # handed to the reader, raised there
+            ahead.put(exc)
+
+    thread = threading.Thread(target=work, name="erpsync-sql-fetch", daemon=True)
+    thread.start()
+    try:
+        while (item := ahead.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a thread waiting to put, then let it end
+            with contextlib.suppress(queue.Empty):
+                ahead.get_nowait()
+            thread.join(0.01)
 
 
 def _bound(column: sa.Column[Any], expr: Any, value: datetime) -> Any:
