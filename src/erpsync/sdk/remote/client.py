@@ -7,7 +7,8 @@ The host and the conformance kit read a connector's *class* attributes (`key`,
 `change_tracking`, `idempotent_create`, …), which for a remote connector only the
 service knows. So constructing `RemoteConnector(...)` asks the service (`describe`)
 and returns an instance of a subclass carrying the remote connector's attributes;
-an unreachable service fails right there, with category `transient`.
+an unreachable service fails right there, with category `transient`. When the service's
+connector has the pricing capability, the subclass has it too (`remote.pricing`).
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ from erpsync.sdk.model import (
     Value,
 )
 from erpsync.sdk.remote import protocol as p
+from erpsync.sdk.remote.pricing import RemotePricing
 from erpsync.sdk.remote.transport import Transport
 
 T = TypeVar("T")
 JSON = Any
 
 _CLASSES: dict[tuple[str, str], type[RemoteConnector]] = {}
+#: The class each URL's service described last (what this process knows of it).
+_LATEST: dict[str, type[RemoteConnector]] = {}
 
 
 class RemoteConnector(Connector):
@@ -304,16 +308,26 @@ def _describe(
                 "batch_size": p.integer(info["batch_size"], "batch_size"),
                 "remote_url": url,
             }
+            pricing = bool(info.get("pricing", False))
         except (KeyError, ValueError, TypeError) as exc:
             raise transport.garbage("describe", str(exc)) from None
     finally:
         transport.reset()
-    cache_key = (url, repr(sorted(attributes.items())))
+    cache_key = (url, repr([pricing, *sorted(attributes.items())]))
     if cache_key not in _CLASSES:
         title = "".join(part.title() for part in attributes["key"].replace("-", "_").split("_"))
+        bases: tuple[type, ...] = (
+            (RemoteConnector, RemotePricing) if pricing else (RemoteConnector,)
+        )
 
         def body(namespace: dict[str, Any]) -> None:
             namespace.update(attributes, __module__=__name__)
 
-        _CLASSES[cache_key] = new_class(f"Remote{title}Connector", (RemoteConnector,), {}, body)
+        _CLASSES[cache_key] = new_class(f"Remote{title}Connector", bases, {}, body)
+    _LATEST[url.rstrip("/")] = _CLASSES[cache_key]
     return _CLASSES[cache_key]
+
+
+def described(url: str) -> type[RemoteConnector] | None:
+    """The stand-in class of the service at `url` as last described, None when not yet."""
+    return _LATEST.get(url.rstrip("/"))

@@ -51,6 +51,10 @@ CALLS = (
     "changes",
     "create",
     "save",
+    # The pricing capability (`erpsync.sdk.remote.pricing`), where the connector has it.
+    "price_lists",
+    "products",
+    "product",
 )
 
 JSON = Any  # what json.loads returns

@@ -26,6 +26,8 @@ from erpsync.sdk.connector import Connector
 from erpsync.sdk.errors import CRASHED, ConnectorError
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sdk.model import Actor, ActorRef, Category, ChangeBatch, Restriction
+from erpsync.sdk.pricing import has_pricing
+from erpsync.sdk.remote import pricing
 from erpsync.sdk.remote import protocol as p
 from erpsync.sdk.remote.sessions import Session, Sessions
 
@@ -50,6 +52,7 @@ def describe(cls: type[Connector]) -> dict[str, JSON]:
         "read_only": cls.read_only,
         "idempotent_create": cls.idempotent_create,
         "batch_size": cls.batch_size,
+        "pricing": has_pricing(cls),
     }
 
 
@@ -111,6 +114,7 @@ HANDLERS: dict[str, Handler] = {
         )
     ),
     "save": lambda h, a: codec.encode(h.save(codec.decode_list(Actor, a["actors"]))),
+    **pricing.HANDLERS,
 }
 
 
