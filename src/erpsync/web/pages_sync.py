@@ -1,5 +1,7 @@
-"""Pages of the Sync screen (R-CONN-1, R-CONN-2, R-UI-2): the list of ERP connections and
-the "New ERP connection" dialog, for administrators.
+"""Pages of the Sync screen (R-CONN-1, R-CONN-2, R-UI-2): the list of ERP connections with
+their sync health and last run, and the "New ERP connection" dialog, for administrators.
+The sync buttons and a connection's runs, log, conflicts and dead letters are in
+`pages_sync_runs`.
 
 Reads go through the connections service; the dialog's test and save, and the Active
 checkbox, go from `connection-dialog.js` to the API, which enforces every rule (test gate,
@@ -24,6 +26,9 @@ from erpsync.connections.schemas import ConnectionRead
 from erpsync.connections.service import Keys
 from erpsync.errors import ErpSyncError
 from erpsync.sdk.errors import ConnectorError
+from erpsync.sync import health
+from erpsync.sync.context import utc_now
+from erpsync.web import pages_sync_runs
 from erpsync.web.i18n import translator
 from erpsync.web.mapping_forms import FIX_LINKS
 from erpsync.web.pages_auth import Csrf, PageAdmin
@@ -94,12 +99,15 @@ def sync_page(request: Request, admin: PageAdmin, database: DatabaseDep) -> HTML
     with database.read_session() as session:
         found = service.list_visible(session, admin, include_deleted=True)
         connections = [service.to_read(session, connection) for connection in found]
+        live = [connection for connection in found if connection.deleted_at is None]
+        healths = health.of_all(session, live, utc_now())
     names = {info["key"]: info["name"] for info in _connectors()}
     names[REMOTE_CONNECTOR] = _message(request, "Remote connector")
     context = {
         "live": [c for c in connections if not c.deleted],
         "deleted": [c for c in connections if c.deleted],
         "connector_names": names,
+        "healths": healths,
         "fix_links": FIX_LINKS,
     }
     return render(request, "sync/index.html", context)
@@ -211,3 +219,6 @@ def restore_connection(
         return RedirectResponse("/sync", status_code=303)
     flash(request, _message(request, "ERP connection {name} restored.", name=name))
     return RedirectResponse("/sync", status_code=303)
+
+
+router.include_router(pages_sync_runs.router)
