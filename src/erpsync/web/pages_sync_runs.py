@@ -29,7 +29,17 @@ from erpsync.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
-ACTIONS = ("to_crm", "to_erp", "created", "conflict", "resolved", "overridden", "deleted", "moved")
+#: Sync log actions and how the pages name them.
+ACTIONS = {
+    "to_crm": "ERP → CRM",
+    "to_erp": "CRM → ERP",
+    "created": "created",
+    "conflict": "conflict",
+    "resolved": "resolved",
+    "overridden": "overridden",
+    "deleted": "deleted in the ERP",
+    "moved": "moved",
+}
 
 
 def _back(connection_id: int, where: str = "") -> RedirectResponse:
