@@ -14,7 +14,7 @@ from erpsync.api.connections import KeysDep
 from erpsync.api.deps import AdminUser, DatabaseDep, RecordId
 from erpsync.connections import service as connections
 from erpsync.connections.schemas import ConnectionRead
-from erpsync.mapping import document, exchange, exchange_import
+from erpsync.exchange import apply, document, export
 
 router = APIRouter(tags=["connections"])
 YAML = "application/yaml"
@@ -46,7 +46,7 @@ def export_connection(
 ) -> Response:
     """The whole configuration of the connection, without secrets."""
     with database.read_session() as session:
-        found = exchange.export(session, keys, admin, connection_id)
+        found = export.export(session, keys, admin, connection_id)
     filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in found.connection.name)
     return Response(
         document.dump(found),
@@ -62,7 +62,7 @@ def import_connection(
     """Create or update the connection named in the document, with its whole mapping."""
     parsed = document.parse(data.document)
     with database.session() as session:
-        result = exchange_import.import_document(session, keys, admin, parsed, data.secrets)
+        result = apply.import_document(session, keys, admin, parsed, data.secrets)
         read = connections.to_read(session, result.connection)
     response.status_code = 201 if result.created else 200
     return ImportRead(

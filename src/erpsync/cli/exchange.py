@@ -16,7 +16,7 @@ from erpsync.cli.connections import _actor, _keys
 from erpsync.cli.runtime import console, database, err_console, fail, friendly, load, print_json
 from erpsync.connections import service as connections
 from erpsync.errors import ValidationError
-from erpsync.mapping import document, exchange, exchange_import
+from erpsync.exchange import apply, document, export
 
 SecretOption = typer.Option(
     [], "--secret", "-s", help="A secret configuration value KEY=VALUE (repeat)."
@@ -34,7 +34,7 @@ def connection_export(
     with database(settings).read_session() as session:
         actor = _actor(session, user)
         found = connections.find(session, actor, connection)
-        text = document.dump(exchange.export(session, _keys(settings), actor, found.id))
+        text = document.dump(export.export(session, _keys(settings), actor, found.id))
     if output is None:
         sys.stdout.write(text)
         return
@@ -82,12 +82,12 @@ def connection_import(
     db = database(settings)
     with db.read_session() as session:
         _actor(session, user)
-        missing = exchange_import.missing_secrets(session, parsed, given)
+        missing = apply.missing_secrets(session, parsed, given)
     _ask(missing, given)
     status = console.status("Testing the configuration and importing the mapping …")
     with status, db.session() as session:
         actor = _actor(session, user)
-        result = exchange_import.import_document(session, _keys(settings), actor, parsed, given)
+        result = apply.import_document(session, _keys(settings), actor, parsed, given)
         read = connections.to_read(session, result.connection)
     if json_output:
         print_json(

@@ -1,9 +1,9 @@
 """Export of a connection's whole configuration as a document (R-MAP-7).
 
 Connection (name, connector, description, scope by user and group names, configuration
-values without secrets, priority, active, sync settings), field mappings with defaults
-and ranks, create policies and list mappings. Reading it needs no ERP. The import is in
-`exchange_import`.
+values without secrets, priority, active, sync settings, delete policy), field mappings
+with defaults and ranks, create policies and list mappings. Reading it needs no ERP. The import is in
+`exchange.apply`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from erpsync.accounts.models import User
 from erpsync.connections import service as connections
 from erpsync.connections.models import Connection
 from erpsync.crm.models import ListItem as CrmItem
-from erpsync.mapping import service
-from erpsync.mapping.crm_fields import entity_of
-from erpsync.mapping.document import (
+from erpsync.exchange.document import (
     ActorTypeDoc,
     ConnectionDoc,
     ConnectionDocument,
@@ -29,9 +27,12 @@ from erpsync.mapping.document import (
     ListDoc,
     SyncDoc,
 )
+from erpsync.mapping import service
+from erpsync.mapping.crm_fields import entity_of
 from erpsync.mapping.models import CreatePolicy, FieldMapping, ListMapping
 from erpsync.mapping.schemas import CreatePolicyIn, ItemPair
 from erpsync.sdk.model import ActorType
+from erpsync.sync import policies as sync_policies
 
 ACTOR_ORDER = [t.value for t in ActorType]
 
@@ -51,7 +52,10 @@ def _connection_doc(session: Session, keys: connections.Keys, found: Connection)
         priority=found.priority,
         active=found.active,
         sync=SyncDoc(
-            enabled=found.sync_enabled, interval=found.sync_interval, timeout=found.timeout
+            enabled=found.sync_enabled,
+            interval=found.sync_interval,
+            timeout=found.timeout,
+            delete_policy=sync_policies.delete_policy(session, found.id),
         ),
     )
 

@@ -19,11 +19,20 @@ from erpsync.connectors.demo.seed import init_database
 from erpsync.crm.lists import ensure_standard_lists
 from erpsync.db import Database
 from erpsync.errors import ValidationError
-from erpsync.mapping import document, erp, exchange, exchange_import, policy, quickstart, service
+from erpsync.exchange import apply, document, export
+from erpsync.mapping import erp, policy, quickstart, service
 from erpsync.mapping.schemas import CreatePolicyIn, FieldMappingPatch
+from erpsync.secrets import SecretBox
+from erpsync.settings import Settings
+from erpsync.sync import policies as sync_policies
 from tests.conftest import make_user
 
 KEY = "exchange-key-42"
+
+
+@pytest.fixture
+def keys(settings: Settings) -> connections.Keys:
+    return connections.Keys(SecretBox(settings.secret_keys), settings.session_secret)
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +79,7 @@ def configured(database: Database, keys: connections.Keys, admin: User, keyed_er
                 erp_to_crm="create", crm_to_erp="create", crm_filter={"category": ["customer"]}
             ),
         )
+        sync_policies.set_delete_policy(session, created.id, "unlink")
         connection_id = created.id
     with database.session() as session:
         assert connections.activate(session, keys, admin, connection_id).reasons == []
@@ -78,16 +88,14 @@ def configured(database: Database, keys: connections.Keys, admin: User, keyed_er
 
 def _export(database: Database, keys: connections.Keys, admin: User, connection_id: int) -> str:
     with database.read_session() as session:
-        return document.dump(exchange.export(session, keys, admin, connection_id))
+        return document.dump(export.export(session, keys, admin, connection_id))
 
 
 def _import(
     database: Database, keys: connections.Keys, admin: User, text: str, **secrets: str
-) -> exchange_import.ImportResult:
+) -> apply.ImportResult:
     with database.session() as session:
-        return exchange_import.import_document(
-            session, keys, admin, document.parse(text), dict(secrets)
-        )
+        return apply.import_document(session, keys, admin, document.parse(text), dict(secrets))
 
 
 def test_round_trip_is_lossless_and_the_document_holds_no_secret(
@@ -106,6 +114,12 @@ def test_round_trip_is_lossless_and_the_document_holds_no_secret(
     assert data["mapping"]["Customer"]["entity"] == "company"
     assert [f["rank"] for f in data["mapping"]["Customer"]["fields"]][:3] == [1, 2, 3]
     assert data["lists"]["countries"]["crm_list"] == "country"
+    assert data["connection"]["sync"] == {
+        "enabled": False,
+        "interval": 600,
+        "timeout": 12.5,
+        "delete_policy": "unlink",
+    }
     with database.session() as session:
         connections.delete(session, admin, configured)
     result = _import(database, keys, admin, first, access_key=KEY)
@@ -133,6 +147,11 @@ def test_import_updates_by_name_and_keeps_the_stored_secret(
     ("edit", "field", "text"),
     [
         (lambda d: d["connection"].update(priority=0), "connection.priority", "greater than"),
+        (
+            lambda d: d["connection"]["sync"].update(delete_policy="erase"),
+            "connection.sync.delete_policy",
+            "Input should be",
+        ),
         (
             lambda d: d["mapping"]["Customer"]["fields"][1].update(colour="red"),
             "mapping.Customer.fields[1].colour",

@@ -23,13 +23,14 @@ from erpsync.connections import service as connections
 from erpsync.connections.models import Connection
 from erpsync.connections.schemas import ConnectionCreate, ConnectionTest, ConnectionUpdate
 from erpsync.errors import ErpSyncError, ValidationError
+from erpsync.exchange.document import ActorTypeDoc, ConnectionDocument
 from erpsync.mapping import erp, lists, policy, service
 from erpsync.mapping.crm_fields import entity_of
-from erpsync.mapping.document import ActorTypeDoc, ConnectionDocument
 from erpsync.mapping.erp import ErpMeta
 from erpsync.mapping.models import CreatePolicy, FieldMapping, ListMapping
 from erpsync.mapping.schemas import FieldMappingIn, ListMappingPut
 from erpsync.sdk.model import FieldType
+from erpsync.sync import policies as sync_policies
 
 #: Service field names → their names in the document's field entries.
 FIELD_NAMES = {"default_value": "default.value", "default_mode": "default.mode"}
@@ -182,6 +183,7 @@ def _tested_save(
     saved.sync_enabled = doc.sync.enabled
     saved.sync_interval = doc.sync.interval
     saved.timeout = doc.sync.timeout
+    sync_policies.set_delete_policy(session, saved.id, doc.sync.delete_policy)
     session.flush()
     return saved, found is None
 

@@ -38,10 +38,16 @@ class GrantDoc(GrantIn):
     model_config = ConfigDict(extra="forbid")
 
 
+DeletePolicy = Literal["flag", "unlink", "deactivate"]
+
+
 class SyncDoc(_Doc):
     enabled: bool = False
     interval: int = Field(default=300, ge=10, le=7 * 86_400, description="Seconds.")
     timeout: float = Field(default=30.0, gt=0, le=3600, description="Seconds per ERP call.")
+    delete_policy: DeletePolicy = Field(
+        default="flag", description="What an ERP deletion does in the CRM (R-SYNC-7)."
+    )
 
 
 class ConnectionDoc(_Doc):
