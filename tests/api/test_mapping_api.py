@@ -110,24 +110,32 @@ def test_bad_input_is_a_422_naming_the_field_and_changes_nothing(
         ({"fields": [{**name, "show_on_tab": "often"}]}, "fields.0.show_on_tab", "boolean"),
         (
             {"fields": [name, {"erp_field": "number", "crm_field": "number", "direction": "both"}]},
-            "direction",
+            "fields.1.direction",
             "ReadOnly in the ERP",
         ),
         (
             {"fields": [name, {"erp_field": "city", "crm_field": "name", "direction": "to_crm"}]},
-            "crm_field",
+            "fields.1.crm_field",
             "already written by the ERP field 'name'",
         ),
-        ({"fields": [{"erp_field": "nope", "crm_field": "name"}]}, "erp_field", "no field 'nope'"),
-        ({"fields": [{**name, "crm_field": "shoe_size"}]}, "crm_field", "no field 'shoe_size'"),
+        (
+            {"fields": [{"erp_field": "nope", "crm_field": "name"}]},
+            "fields.0.erp_field",
+            "no field 'nope'",
+        ),
+        (
+            {"fields": [{**name, "crm_field": "shoe_size"}]},
+            "fields.0.crm_field",
+            "no field 'shoe_size'",
+        ),
         (
             {"fields": [name, {"erp_field": "country", "default_value": "XX"}]},
-            "default_value",
+            "fields.1.default_value",
             "not an item id of the ERP list 'countries'",
         ),
         (
             {"fields": [name, {"erp_field": "employees", "default_value": "many"}]},
-            "default_value",
+            "fields.1.default_value",
             "employees",
         ),
     ]

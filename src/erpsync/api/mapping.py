@@ -20,6 +20,7 @@ from erpsync.connections import service as connections
 from erpsync.db import Database
 from erpsync.mapping import automap, erp, policy, service
 from erpsync.mapping.crm_fields import entity_of
+from erpsync.mapping.entries import check_entries
 from erpsync.mapping.erp import ErpMeta
 from erpsync.mapping.models import FieldMapping
 from erpsync.mapping.schemas import (
@@ -115,6 +116,8 @@ def put_fields(
     meta = read_meta(database, keys, admin, connection_id)
     with database.session() as session:
         connections.get(session, admin, connection_id)
+        targets = service.list_targets(session, connection_id)
+        check_entries(meta, actor_type, data.fields, targets, lambda index: f"fields.{index}")
         return service.put_all(session, meta, connection_id, actor_type, data.fields)
 
 

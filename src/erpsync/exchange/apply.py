@@ -26,6 +26,7 @@ from erpsync.errors import ErpSyncError, ValidationError
 from erpsync.exchange.document import ActorTypeDoc, ConnectionDocument
 from erpsync.mapping import erp, lists, policy, service
 from erpsync.mapping.crm_fields import entity_of
+from erpsync.mapping.entries import check_entries
 from erpsync.mapping.erp import ErpMeta
 from erpsync.mapping.models import CreatePolicy, FieldMapping, ListMapping
 from erpsync.mapping.schemas import FieldMappingIn, ListMappingPut
@@ -220,18 +221,6 @@ def _specs(entry: ActorTypeDoc) -> list[FieldMappingIn]:
     ]
 
 
-def _check_fields(
-    meta: ErpMeta, actor_type: str, specs: list[FieldMappingIn], targets: dict[str, str]
-) -> None:
-    """Check growing prefixes, so an error points at the entry that brings it in."""
-    for index in range(len(specs)):
-        try:
-            service.check_all(meta, actor_type, specs[: index + 1], targets)
-        except ErpSyncError as exc:
-            name = FIELD_NAMES.get(exc.field or "", exc.field)
-            raise at(f"mapping.{actor_type}.fields[{index}]", exc, name) from None
-
-
 def _put_mapping(
     session: Session, meta: ErpMeta, connection_id: int, doc: ConnectionDocument
 ) -> None:
@@ -253,7 +242,8 @@ def _put_mapping(
     targets = service.list_targets(session, connection_id)
     for actor_type, entry in doc.mapping.items():
         specs = _specs(entry)
-        _check_fields(meta, actor_type, specs, targets)
+        entry_at = f"mapping.{actor_type}.fields[{{}}]".format
+        check_entries(meta, actor_type, specs, targets, entry_at, FIELD_NAMES)
         service.put_all(session, meta, connection_id, actor_type, specs)
         if entry.create_policy is not None:
             try:

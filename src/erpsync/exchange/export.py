@@ -2,8 +2,8 @@
 
 Connection (name, connector, description, scope by user and group names, configuration
 values without secrets, priority, active, sync settings, delete policy), field mappings
-with defaults and ranks, create policies and list mappings. Reading it needs no ERP. The import is in
-`exchange.apply`.
+with defaults and ranks, create policies and list mappings. Reading it needs no ERP.
+The import is in `exchange.apply`.
 """
 
 from __future__ import annotations
