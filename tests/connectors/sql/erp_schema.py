@@ -99,6 +99,37 @@ deleted_record = sa.Table(  # the ERP's log of hard-deleted rows
     sa.Column("deleted_at", STAMP, nullable=False, index=True),
 )
 
+product = sa.Table(
+    "product",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(20), nullable=False, unique=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("unit", sa.String(10)),
+    sa.Column("list_price", sa.Numeric(12, 2)),
+    sa.Column("cost", sa.Numeric(12, 2)),
+    sa.Column("vat_code", sa.String(10)),
+    sa.Column("in_stock", sa.Numeric(12, 3)),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+price_list = sa.Table(
+    "price_list",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("currency_code", sa.String(3), nullable=False),
+    sa.Column("valid_from", sa.Date),
+    sa.Column("valid_to", sa.Date),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+price_list_line = sa.Table(
+    "price_list_line",
+    metadata,
+    sa.Column("price_list_id", sa.Integer, sa.ForeignKey("price_list.id"), primary_key=True),
+    sa.Column("product_id", sa.Integer, sa.ForeignKey("product.id"), primary_key=True),
+    sa.Column("price", sa.Numeric(12, 2), nullable=False),
+)
+
 MAPPING = """
 actors:
   Customer:
@@ -171,7 +202,18 @@ lists:
   currencies: {table: currency, id: id, code: code, name: name}
   payment_terms: {table: payment_term, id: id, code: code, name: name,
                   deleted: {column: active, value: false}}
+pricing:
+  products: {table: product, id: id, code: code, name: name, unit: unit,
+             list_price: list_price, cost: cost, vat_code: vat_code, in_stock: in_stock,
+             deleted: {column: active, value: false}}
+  price_lists: {table: price_list, id: id, name: name, currency: currency_code,
+                valid_from: valid_from, valid_to: valid_to, active: active}
+  prices: {table: price_list_line, price_list: price_list_id, product: product_id,
+           price: price}
 """
+
+TOOLS = ["Hammer", "Screwdriver", "Wrench", "Pliers", "Chisel", "Saw", "Drill", "Level"]
+KINDS = ["steel", "carbon", "compact", "heavy", "precision"]
 
 
 def now() -> datetime:
@@ -234,3 +276,40 @@ def seed(engine: sa.Engine) -> None:
         db.execute(contact.insert().values(company_id=ids[0], **person))
         work = dict(number="P1", name="Roll-out", updated_at=stamp)
         db.execute(project.insert().values(customer_id=ids[0], **work))
+        seed_prices(db)
+
+
+def seed_prices(db: sa.Connection) -> None:
+    """24 products (one discontinued), a SEK list with all, a EUR list with every other,
+    and an expired campaign list."""
+    products = [
+        {"id": n, "code": f"TLS-{1000 + n}", "name": f"{TOOLS[n % 8]} {KINDS[n % 5]} {n}",
+         "unit": "pcs", "list_price": Decimal(100 + 7 * n), "cost": Decimal(60 + 4 * n),
+         "vat_code": "25", "in_stock": Decimal(n % 4), "active": n != 24}
+        for n in range(1, 25)
+    ]  # fmt: skip
+    db.execute(product.insert(), products)
+    db.execute(
+        price_list.insert(),
+        [
+            {"id": 1, "name": "Standard SEK", "currency_code": "SEK",
+             "valid_from": None, "valid_to": None, "active": True},
+            {"id": 2, "name": "Export EUR", "currency_code": "EUR",
+             "valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "active": True},
+            {"id": 3, "name": "Campaign 2025", "currency_code": "SEK",
+             "valid_from": None, "valid_to": date(2025, 12, 31), "active": False},
+        ],
+    )  # fmt: skip
+    lines = [
+        {"price_list_id": 1, "product_id": p["id"], "price": p["list_price"]} for p in products
+    ]
+    lines += [
+        {"price_list_id": 2, "product_id": p["id"], "price": (p["list_price"] / 11).quantize(CENT)}
+        for p in products
+        if p["id"] % 2 == 0
+    ]
+    lines += [{"price_list_id": 3, "product_id": 1, "price": Decimal("79.00")}]
+    db.execute(price_list_line.insert(), lines)
+
+
+CENT = Decimal("0.01")

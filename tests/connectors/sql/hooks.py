@@ -4,13 +4,22 @@ ERP's tables (as another ERP user would), on PostgreSQL, MariaDB or SQLite."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from erpsync.connectors.sql import SqlConnector, parse_mapping
-from erpsync.sdk import ActorRef, ActorType, ConfigValues, Connector, Value
+from erpsync.sdk import (
+    ActorRef,
+    ActorType,
+    ConfigValues,
+    Connector,
+    PriceList,
+    Product,
+    Value,
+)
 from erpsync.sdk.testkit import ConformanceHooks, LateCommit
 from tests.connectors.sql import erp_schema as erp
 
@@ -142,6 +151,18 @@ class SqlHooks(ConformanceHooks):
             assert spec.deleted is not None
             row = {spec.deleted.column: spec.deleted.value, "updated_at": erp.now()}
             db.execute(table.update().where(table.c.id == int(key)).values(row))
+
+    def expected_price(self, price_list: PriceList, product: Product) -> Decimal | None:
+        """The price the ERP holds for the product in the list, read straight from it."""
+        line, item = erp.price_list_line, erp.product
+        statement = (
+            sa.select(line.c.price)
+            .join(item, item.c.id == line.c.product_id)
+            .where(line.c.price_list_id == int(price_list.id), item.c.code == product.code)
+        )
+        with self.engine.connect() as db:
+            found = db.execute(statement).scalar_one()
+        return Decimal(str(found)).quantize(erp.CENT)
 
     def begin_late_commit(
         self, actor_type: ActorType, values: Mapping[str, Value], parent: ActorRef | None

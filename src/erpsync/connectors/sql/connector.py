@@ -24,6 +24,7 @@ from erpsync.connectors.sql.database import (
     translated,
 )
 from erpsync.connectors.sql.mapping import MappingError, MappingSpec, parse_mapping
+from erpsync.connectors.sql.pricing import Pricing, parse_pricing, reflect_pricing
 from erpsync.connectors.sql.query import ActorQuery
 from erpsync.connectors.sql.schema import Schema, reflect
 from erpsync.sdk import (
@@ -39,6 +40,10 @@ from erpsync.sdk import (
     Field,
     FieldType,
     ListItem,
+    PriceList,
+    PricingCapability,
+    Product,
+    ProductPage,
     Response,
     Restriction,
     SaveResult,
@@ -108,12 +113,17 @@ class _Opened:
         self.target, url, self.password = target_of(values)
         try:
             self.mapping: MappingSpec = parse_mapping(str(values.get("mapping") or ""))
+            pricing_spec = parse_pricing(str(values.get("mapping") or ""))
         except MappingError as exc:
             raise config_error(f"The mapping is not valid: {exc}", code="mapping") from None
         self.engine: Engine = make_engine(self.target, url)
         try:
             with translated(self.target, self.password), self.engine.connect() as connection:
                 self.schema, problems = reflect(connection, self.mapping)
+                self.pricing: Pricing | None = None
+                if pricing_spec is not None:
+                    self.pricing, found = reflect_pricing(connection, pricing_spec)
+                    problems += found
             problems += _stamp_problems(self.mapping, self.schema)
             if problems:
                 raise config_error(
@@ -150,7 +160,7 @@ def _stamp_problems(mapping: MappingSpec, schema: Schema) -> list[str]:
     return problems
 
 
-class SqlConnector(Connector):
+class SqlConnector(PricingCapability, Connector):
     """Any ERP whose tables SQLAlchemy reaches: PostgreSQL, MariaDB/MySQL, SQLite."""
 
     key = "sql"
@@ -373,6 +383,45 @@ class SqlConnector(Connector):
             else:
                 results.append(SaveResult(actor.key, changed, actor=stored))
         return results
+
+    # --- pricing (declared by the mapping's `pricing` section) ---------------------------
+
+    def price_lists(self) -> list[PriceList]:
+        opened = self._state()
+        if opened.pricing is None:
+            return []  # the mapping declares no pricing: no price lists
+        with opened.translated(), opened.engine.connect() as connection:
+            return opened.pricing.price_lists(connection)
+
+    def _pricing(self, price_list_id: str) -> Pricing:
+        pricing = self._state().pricing
+        if pricing is None:
+            raise ConnectorError(
+                "data",
+                f"The ERP has no price list {price_list_id!r}: the mapping declares no pricing.",
+                code="unknown_price_list",
+                field="price_list",
+            )
+        return pricing
+
+    def products(
+        self,
+        price_list_id: str,
+        query: str = "",
+        restrictions: Sequence[Restriction] = (),
+        offset: int = 0,
+        limit: int = 50,
+    ) -> ProductPage:
+        pricing, opened = self._pricing(price_list_id), self._state()
+        with opened.translated(), opened.engine.connect() as connection:
+            return pricing.products(
+                connection, price_list_id, query, list(restrictions), offset, limit
+            )
+
+    def product(self, price_list_id: str, code: str) -> Product | None:
+        pricing, opened = self._pricing(price_list_id), self._state()
+        with opened.translated(), opened.engine.connect() as connection:
+            return pricing.product(connection, price_list_id, code)
 
 
 def _deleted(stored: Any, deleted_value: Any) -> bool:

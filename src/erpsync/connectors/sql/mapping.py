@@ -144,7 +144,7 @@ def parse_mapping(text: str) -> MappingSpec:
     except yaml.YAMLError as exc:
         raise MappingError(f"The mapping is not valid YAML: {exc}") from None
     root = _dict(data, "mapping")
-    _only(root, "mapping", {"actors", "lists"})
+    _only(root, "mapping", {"actors", "lists", "pricing"})  # pricing: see `pricing.py`
     actors = {}
     for name, value in _dict(root.get("actors"), "actors").items():
         actor_type = _actor_type(name, f"actors.{name}")
