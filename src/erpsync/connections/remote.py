@@ -65,20 +65,6 @@ def signed(values: dict[str, Any], url: str, secret: str) -> dict[str, Any]:
     return {**values, URL_KEY: url, SECRET_KEY: secret}
 
 
-def tested(box: SecretBox, connection: Connection, values: dict[str, Any]) -> list[str]:
-    """The activation reason when the remote connector does not test OK now."""
-    if not connection.remote_url or not connection.remote_secret:
-        return ["The remote connector has no URL or shared secret; edit the connection."]
-    secret = box.decrypt(connection.remote_secret)
-    try:
-        response = host(connection.remote_url, secret, connection.timeout).test_config(values)
-    except ConnectorError as exc:
-        response = exc.to_response()
-    if response.ok:
-        return []
-    return [f"The connection does not test OK now: {response.user_explanation}"]
-
-
 def opened_host(box: SecretBox, connection: Connection) -> ConnectorHost:
     """A host of a remote connection's service (not opened yet)."""
     url, secret = target(box, None, None, connection)

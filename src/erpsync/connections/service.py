@@ -7,7 +7,6 @@ configuration value must carry the token of a passing test of exactly those valu
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,40 +14,32 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from erpsync.accounts import service as accounts
-from erpsync.accounts.models import Group, User
-from erpsync.connections import activation, catalog, remote, testgate
+from erpsync.accounts.models import User
+from erpsync.connections import activation, catalog, hosts, remote, testgate
 from erpsync.connections.catalog import DEFAULT_TIMEOUT
 from erpsync.connections.models import (
     REMOTE_CONNECTOR,
     SCOPE_GRANTS,
     Connection,
-    ConnectionValue,
     ScopeGrant,
 )
+from erpsync.connections.reads import to_read as to_read
 from erpsync.connections.schemas import (
     ActivationResult,
     ConnectionCreate,
-    ConnectionRead,
     ConnectionTest,
     ConnectionUpdate,
     GrantIn,
-    GrantRead,
     TestResult,
 )
 from erpsync.connections.scope import access, require
-from erpsync.connections.values import normalise, secret_keys
+from erpsync.connections.storage import Keys as Keys
+from erpsync.connections.storage import resolve as _resolve
+from erpsync.connections.storage import rotate_secrets as rotate_secrets
+from erpsync.connections.storage import store_values as _store_values
+from erpsync.connections.storage import stored_values as stored_values
 from erpsync.errors import Conflict, NotFound
 from erpsync.sdk.errors import ConnectorError
-from erpsync.sdk.model import Field
-from erpsync.secrets import SecretBox
-
-
-class Keys:
-    """The keys a connection service needs: the secret box and the test-gate secret."""
-
-    def __init__(self, box: SecretBox, gate_secret: str) -> None:
-        self.box = box
-        self.gate_secret = gate_secret
 
 
 def _now() -> datetime:
@@ -68,30 +59,6 @@ def list_visible(session: Session, user: User, include_deleted: bool = False) ->
     if not (include_deleted and user.is_admin):
         stmt = stmt.where(Connection.deleted_at.is_(None))
     return [c for c in session.scalars(stmt) if access(user, c).see]
-
-
-def stored_values(keys: Keys, connection: Connection) -> dict[str, Any]:
-    """The configuration in clear (secrets decrypted); for connectors only, never output."""
-    values: dict[str, Any] = {}
-    for item in connection.values:
-        text = keys.box.decrypt(item.value) if item.secret and item.value else item.value
-        values[item.key] = json.loads(text) if text is not None else None
-    return values
-
-
-def _resolve(
-    keys: Keys,
-    connector: str,
-    raw: dict[str, Any],
-    previous: Connection | None,
-    fields: list[Field] | None = None,
-) -> dict[str, Any]:
-    fields = catalog.config_fields(connector) if fields is None else fields
-    keep: dict[str, str] = {}
-    if previous is not None and previous.connector_key == connector:
-        stored = stored_values(keys, previous)
-        keep = {k: v for k, v in stored.items() if k in secret_keys(fields) and v is not None}
-    return normalise(fields, raw, keep)
 
 
 def test(session: Session, keys: Keys, user: User, data: ConnectionTest) -> TestResult:
@@ -152,26 +119,6 @@ def _grants(session: Session, grants: list[GrantIn]) -> list[ScopeGrant]:
             )
         )
     return result
-
-
-def _store_values(
-    keys: Keys,
-    connection: Connection,
-    connector: str,
-    values: dict[str, Any],
-    fields: list[Field] | None = None,
-) -> None:
-    secrets_ = secret_keys(catalog.config_fields(connector) if fields is None else fields)
-    rows = []
-    for key, value in sorted(values.items()):
-        text = json.dumps(value)
-        secret = key in secrets_
-        stored: str | None = text
-        if secret:
-            # An empty secret is stored as NULL: nothing to encrypt, and "not set" outward.
-            stored = keys.box.encrypt(text) if value not in (None, "") else None
-        rows.append(ConnectionValue(key=key, secret=secret, value=stored))
-    connection.values = rows
 
 
 def create(session: Session, keys: Keys, user: User, data: ConnectionCreate) -> Connection:
@@ -288,9 +235,7 @@ def activate(session: Session, keys: Keys, user: User, connection_id: int) -> Ac
     connection = get(session, user, connection_id)
     if connection.deleted_at is not None:
         raise NotFound(f"No connection with id {connection_id}.")
-    values = stored_values(keys, connection)
-    reasons = remote.tested(keys.box, connection, values) if connection.is_remote else []
-    reasons += activation.reasons(session, connection, values)
+    reasons = activation.reasons(session, connection, hosts.endpoint(keys, connection))
     if not reasons:
         connection.active = True
         connection.updated_by_id = user.id
@@ -302,48 +247,6 @@ def deactivate(session: Session, user: User, connection_id: int) -> Connection:
     connection.active = False
     connection.updated_by_id = user.id
     return connection
-
-
-def to_read(session: Session, connection: Connection) -> ConnectionRead:
-    """The outward view: secrets only say whether they are set (R-CONN-4)."""
-    config: dict[str, Any] = {}
-    for item in connection.values:
-        if item.secret:
-            config[item.key] = {"set": bool(item.value)}
-        else:
-            config[item.key] = json.loads(item.value) if item.value is not None else None
-    grants = [_grant_read(session, grant) for grant in connection.grants]
-    return ConnectionRead(
-        id=connection.id,
-        name=connection.name,
-        connector=connection.connector_key,
-        description=connection.description,
-        scope=connection.scope,
-        grants=grants,
-        config=config,
-        remote_url=connection.remote_url,
-        remote_secret={"set": True} if connection.remote_secret else None,
-        active=connection.active,
-        sync_enabled=connection.sync_enabled,
-        priority=connection.priority,
-        last_test_at=connection.last_test_at,
-        last_test_ok=connection.last_test_ok,
-        deleted=connection.deleted_at is not None,
-        created_at=connection.created_at,
-        updated_at=connection.updated_at,
-    )
-
-
-def _grant_read(session: Session, grant: ScopeGrant) -> GrantRead:
-    user = accounts.get_user(session, grant.user_id).login if grant.user_id else None
-    found = session.get(Group, grant.group_id) if grant.group_id is not None else None
-    group = found.name if found else None
-    return GrantRead(
-        user=user,
-        group=group,
-        can_connect=grant.can_connect,
-        can_create_in_erp=grant.can_create_in_erp,
-    )
 
 
 def create_tested(
@@ -391,19 +294,3 @@ def find(session: Session, user: User, reference: str) -> Connection:
     if connection is None or not access(user, connection).see:
         raise NotFound(f"No connection named '{reference}'.", field="connection")
     return connection
-
-
-def rotate_secrets(session: Session, box: SecretBox) -> int:
-    """Re-encrypt every stored secret under the first key; returns how many (R-NF-4)."""
-    count = 0
-    for item in session.scalars(select(ConnectionValue).where(ConnectionValue.secret.is_(True))):
-        if item.value:
-            item.value = box.rotate(item.value)
-            count += 1
-    for connection in session.scalars(
-        select(Connection).where(Connection.remote_secret.isnot(None))
-    ):
-        assert connection.remote_secret is not None
-        connection.remote_secret = box.rotate(connection.remote_secret)
-        count += 1
-    return count

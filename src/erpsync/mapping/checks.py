@@ -9,12 +9,11 @@ the same CRM field.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erpsync.connections import activation, catalog
+from erpsync.connections.hosts import Endpoint
 from erpsync.connections.models import Connection
 from erpsync.mapping.crm_fields import entity_of
 from erpsync.mapping.models import WRITES_CRM, WRITES_ERP, FieldMapping, ListMapping
@@ -38,7 +37,7 @@ def mapped_types(rows: list[FieldMapping]) -> list[str]:
 
 
 def at_least_one_actor_type(
-    session: Session, connection: Connection, values: dict[str, Any]
+    session: Session, connection: Connection, endpoint: Endpoint
 ) -> list[str]:
     if mapped_types(_rows(session, connection.id)):
         return []
@@ -47,27 +46,22 @@ def at_least_one_actor_type(
     ]
 
 
-def _erp_fields(
-    connection: Connection, values: dict[str, Any], types: list[str]
-) -> dict[str, list[Field]] | str:
-    host = catalog.host(connection.connector_key, connection.timeout)
+def _erp_fields(endpoint: Endpoint, types: list[str]) -> dict[str, list[Field]] | str:
     try:
-        host.open(str(connection.id), values)
-        try:
+        with endpoint.opened() as host:
             return {t: host.actor_fields(ActorType(t)) for t in types}
-        finally:
-            host.close()
     except ConnectorError as exc:
         return f"The ERP's fields cannot be read now: {exc.user_explanation}"
 
 
-def fields_covered(session: Session, connection: Connection, values: dict[str, Any]) -> list[str]:
+def fields_covered(session: Session, connection: Connection, endpoint: Endpoint) -> list[str]:
     """Mandatory fields need a mapping to the ERP or a default; list fields a list mapping."""
     rows = _rows(session, connection.id)
     types = mapped_types(rows)
-    if not types or not catalog.is_installed(connection.connector_key):
+    installed = connection.is_remote or catalog.is_installed(connection.connector_key)
+    if not types or not installed:
         return []
-    fields = _erp_fields(connection, values, types)
+    fields = _erp_fields(endpoint, types)
     if isinstance(fields, str):
         return [fields]
     lists = {
@@ -117,7 +111,7 @@ def writes(session: Session, connection_id: int) -> set[tuple[str, str]]:
     }
 
 
-def priority_ties(session: Session, connection: Connection, values: dict[str, Any]) -> list[str]:
+def priority_ties(session: Session, connection: Connection, endpoint: Endpoint) -> list[str]:
     """R-MAP-6: equal priorities on overlapping CRM fields of active connections."""
     mine = writes(session, connection.id)
     others = session.scalars(
