@@ -4,17 +4,19 @@ and the dead letters, in English and Swedish, through the real app."""
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from erpsync.connections.models import Connection
+from erpsync.connections.models import Connection, ConnectionValue
 from erpsync.crm import service as crm
 from erpsync.crm.schemas import CompanyUpdate
 from erpsync.sdk.model import ActorType
 from erpsync.sync.models import Conflict, DeadLetter, SyncRun
-from tests.sync.conftest import CUSTOMER_FIELDS, SyncEnv
+from tests.sync.conftest import CUSTOMER_FIELDS, SyncEnv, new_erp
 
 
 def _csrf(client: TestClient) -> dict[str, str]:
@@ -153,3 +155,24 @@ def test_a_paused_connection_shows_a_banner_and_can_be_resumed(
     assert 'data-health="paused"' in screen
     resumed = _post(admin_client, f"/sync/connections/{env.connection_id}/resume")
     assert "Demo ERP resumed" in resumed and "sync-banner-paused" not in resumed
+
+
+def test_a_config_error_in_a_run_pauses_and_shows_an_alert_on_the_sync_screen(
+    env: SyncEnv, admin_client: TestClient, tmp_path: Path
+) -> None:
+    env.map("Customer", CUSTOMER_FIELDS, create=True)
+    _post(admin_client, f"/sync/connections/{env.connection_id}/sync-now")
+    _wait(env)
+    other = new_erp(tmp_path / "other", customers=3)
+    with env.database.session() as session:  # pointed at another ERP database
+        value = session.get(ConnectionValue, (env.connection_id, "database"))
+        assert value is not None
+        value.value = json.dumps(str(other))
+    _post(admin_client, f"/sync/connections/{env.connection_id}/sync-now")
+    runs = _wait(env)
+    assert runs[-1].state == "failed" and (runs[-1].error or "").startswith("config:")
+    screen = admin_client.get("/sync").text
+    assert 'class="sync-banner sync-banner-paused"' in screen
+    assert "Sync is paused:" in screen and "different ERP database" in screen
+    refused = _post(admin_client, f"/sync/connections/{env.connection_id}/sync-now")
+    assert "is paused" in refused
