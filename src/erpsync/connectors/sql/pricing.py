@@ -27,6 +27,7 @@ import yaml
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
+from erpsync.connectors.sql.convert import to_column, to_decimal
 from erpsync.connectors.sql.mapping import (
     MappingError,
     SoftDelete,
@@ -35,7 +36,7 @@ from erpsync.connectors.sql.mapping import (
     _only,
     _soft_delete,
 )
-from erpsync.connectors.sql.query import ActorQuery, _to_decimal, to_column
+from erpsync.connectors.sql.query import ActorQuery
 from erpsync.sdk import ConnectorError, Operator, PriceList, Product, ProductPage, Restriction
 from erpsync.sdk.model import Category
 from erpsync.sdk.operators import TEXT_OPERATORS
@@ -267,7 +268,7 @@ def _day(value: object) -> date | None:
 
 
 def _money(value: object) -> Decimal | None:
-    return None if value is None else Decimal(str(_to_decimal(value)))
+    return None if value is None else Decimal(str(to_decimal(value)))
 
 
 def _product(row: Any) -> Product:
@@ -275,7 +276,7 @@ def _product(row: Any) -> Product:
     return Product(
         code=str(code),
         name=str(name),
-        price=Decimal(str(_to_decimal(price))),
+        price=Decimal(str(to_decimal(price))),
         description="" if description is None else str(description),
         unit="" if unit is None else str(unit),
         list_price=_money(list_price),

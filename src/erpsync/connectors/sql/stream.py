@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from erpsync.connectors.sql.query import ActorQuery, RowReader, _to_datetime, to_column
+from erpsync.connectors.sql.convert import to_column, to_datetime
+from erpsync.connectors.sql.query import ActorQuery, RowReader
 from erpsync.sdk import Actor, ChangeBatch, ConnectorError
 
 Position = tuple[datetime, Any] | None
@@ -217,7 +218,7 @@ def _batch(
     actors = reader.many(rows)
     for row in reversed(rows):
         if row[3] is not None:
-            stamp = _to_datetime(row[3])
+            stamp = to_datetime(row[3])
             if _later(stamp, row[0], position):
                 position = (stamp, row[0])
             break

@@ -15,7 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from erpsync.connectors.sql.query import ActorQuery, to_column
+from erpsync.connectors.sql.convert import to_column
+from erpsync.connectors.sql.query import ActorQuery
 from erpsync.sdk import Actor, ActorRef, Field, Value, data_error
 from erpsync.sdk.values import normalise
 
