@@ -1,4 +1,5 @@
-"""Tryton's lists through the connector, and deactivated parties as deletions (R-CON-2)."""
+"""Tryton's lists through the connector (project statuses too), and deactivated parties as
+deletions (R-CON-2)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,14 @@ def host(tryton_server: TrytonServer) -> Iterator[ConnectorHost]:
 def test_lists_hold_countries_currencies_categories_and_payment_terms(
     host: ConnectorHost, tryton_server: TrytonServer
 ) -> None:
-    assert set(host.lists()) == {"countries", "currencies", "party_categories", "payment_terms"}
+    assert set(host.lists()) == {
+        "countries",
+        "currencies",
+        "party_categories",
+        "payment_terms",
+        "project_statuses",
+    }
+    assert {i.name for i in host.list_items("project_statuses")} == {"Open", "Done"}
     countries = {item.code: item.name for item in host.list_items("countries")}
     assert countries == dict(COUNTRIES)
     assert {item.code for item in host.list_items("currencies")} == {c for c, _, _ in CURRENCIES}

@@ -1,9 +1,11 @@
-"""What the Tryton connector offers: its configuration fields, the fields of parties and
-projects, and where each flattened field lives in Tryton.
+"""What the Tryton connector offers: its configuration fields, the fields of parties,
+persons and projects, and where each flattened field lives in Tryton.
 
 A party's fields come from three Tryton models: `party.party` (name, code), its first
 address `party.address` (street, postal code, city, country) and its first active
-contact mechanism of each type `party.contact_mechanism` (email, phone, website).
+contact mechanism of each type `party.contact_mechanism` (email, phone, website). A
+person is a party with the configured relation to its company (`party.relation`); a
+project is a `project.work` of type project.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ COUNTRIES = "countries"
 CURRENCIES = "currencies"
 CATEGORIES = "party_categories"
 PAYMENT_TERMS = "payment_terms"
+PROJECT_STATUSES = "project_statuses"
 
 #: List name → (Tryton model, code field or None, module that must be activated).
 LIST_MODELS: dict[str, tuple[str, str | None, str]] = {
@@ -23,6 +26,7 @@ LIST_MODELS: dict[str, tuple[str, str | None, str]] = {
     CURRENCIES: ("currency.currency", "code", "currency"),
     CATEGORIES: ("party.category", None, "party"),
     PAYMENT_TERMS: ("account.invoice.payment_term", None, "account_invoice"),
+    PROJECT_STATUSES: ("project.work.status", None, "project"),
 }
 
 CONFIG_FIELDS: tuple[Field, ...] = (
@@ -70,6 +74,23 @@ CONFIG_FIELDS: tuple[Field, ...] = (
         rank=8,
     ),
     Field("batch_size", "Batch size", FieldType.INTEGER, default=500, rank=9),
+    Field(
+        "person_relation",
+        "Person relation type",
+        default="Employee of",
+        description="The party relation type (module party_relationship) that makes a "
+        "party a person working for the related customer or supplier; leave empty to "
+        "offer no persons.",
+        rank=10,
+    ),
+    Field(
+        "project_closed_statuses",
+        "Project statuses meaning closed",
+        default="",
+        description="Comma-separated names of project statuses whose projects count as "
+        "deleted (Tryton deletes projects outright, which the change stream cannot see).",
+        rank=11,
+    ),
 )
 
 
@@ -132,8 +153,23 @@ SEARCH_PATHS: dict[str, str] = {
     "country": "addresses.country",
 }
 
+PERSON_FIELDS: tuple[Field, ...] = (
+    Field("name", "Name", access=Access.MANDATORY, rank=1),
+    Field("email", "Email", rank=2),
+    Field("phone", "Phone", rank=3),
+)
+PERSON_SEARCHABLE: tuple[str, ...] = ("name", "email", "phone")
+
 PROJECT_FIELDS: tuple[Field, ...] = (
     Field("name", "Name", access=Access.MANDATORY, rank=1),
-    Field("comment", "Comment", rank=2),
+    Field(
+        "number",
+        "Project number",
+        access=Access.READ_ONLY,
+        description="Given by Tryton's work sequence.",
+        rank=2,
+    ),
+    Field("status", "Status", FieldType.LIST, list_name=PROJECT_STATUSES, rank=3),
+    Field("comment", "Comment", rank=4),
 )
-PROJECT_SEARCHABLE: tuple[str, ...] = ("name",)
+PROJECT_SEARCHABLE: tuple[str, ...] = ("name", "number", "status")

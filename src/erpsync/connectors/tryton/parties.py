@@ -9,8 +9,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from erpsync.connectors.tryton.fields import PARTY_FIELDS, PLACES
+from erpsync.connectors.tryton.fields import PARTY_FIELDS, PLACES, SEARCH_PATHS
 from erpsync.connectors.tryton.rpc import TrytonClient
+from erpsync.connectors.tryton.search import mechanism_leaf
+from erpsync.connectors.tryton.stream import Source
 from erpsync.sdk import Actor, ActorType, FieldType, Value, data_error, normalise
 
 PARTY = "party.party"
@@ -21,6 +23,7 @@ ALL = {"active_test": False}
 FIELD_TYPES = {field.key: field.type for field in PARTY_FIELDS}
 ADDRESS_KEYS = [key for key, place in PLACES.items() if place.source == "address"]
 MECHANISM_KEYS = [key for key, place in PLACES.items() if place.source == "mechanism"]
+PARTY_TYPES = (ActorType.CUSTOMER, ActorType.SUPPLIER)
 #: What a party row must hold to become an actor (asked in the stream's own query too).
 PARTY_READ = ["id", "name", "code", "active"]
 
@@ -45,9 +48,30 @@ def _text(value: Any) -> str | None:
 class Parties:
     """Reads and writes the parties of one actor type through one Tryton session."""
 
+    model = PARTY
+    read_fields = PARTY_READ
+
     def __init__(self, client: TrytonClient, rule: Rule) -> None:
         self.client = client
         self.rule = rule
+
+    def base_domain(self) -> list[Any]:
+        return list(self.rule.domain)
+
+    def sources(self, first: bool) -> list[Source]:
+        """The party, and the address and mechanism rows whose edits change it."""
+        rule = list(self.rule.domain)
+        owned = [(f"party.{leaf[0]}", *leaf[1:]) for leaf in rule]
+        return [
+            Source(PARTY, rule),
+            Source(ADDRESS, owned, "party"),
+            Source(MECHANISM, owned, "party"),
+        ]
+
+    def leaf(self, key: str, operator: str, value: Any) -> tuple[Any, ...]:
+        if key in SEARCH_PATHS:
+            return (SEARCH_PATHS[key], operator, value)
+        return mechanism_leaf(key, operator, value)
 
     # --- reading -----------------------------------------------------------------------
 
@@ -158,7 +182,7 @@ class Parties:
         party_id = rows[0]["id"]
         self._write_party(party_id, changed)
         self._write_address(party_id, changed)
-        self._write_mechanisms(party_id, changed)
+        self.write_mechanisms(party_id, changed)
         return True, self.get([actor.key], None)[0]
 
     def _write_party(self, party_id: int, changed: Mapping[str, Value]) -> None:
@@ -177,7 +201,9 @@ class Parties:
         elif any(v is not None for v in values.values()):
             self.client.model(ADDRESS, "create", [{"party": party_id, **values}])
 
-    def _write_mechanisms(self, party_id: int, changed: Mapping[str, Value]) -> None:
+    def write_mechanisms(self, party_id: int, changed: Mapping[str, Value]) -> None:
+        """Each changed mechanism value to the party's first one of its type (an empty
+        value deletes it, a new one is created)."""
         keys = [k for k in MECHANISM_KEYS if k in changed]
         if not keys:
             return
