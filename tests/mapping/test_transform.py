@@ -136,8 +136,19 @@ def test_formats_people_read() -> None:
 
 def test_too_long_for_the_crm_field_is_an_error() -> None:
     rule = t.Rule(Field("zip", "Zip"), crm_field("Customer", "zip"))
-    with pytest.raises(t.TransformError, match="longer than the CRM field's 20 characters"):
+    with pytest.raises(t.TransformError) as caught:
         t.to_crm(rule, "x" * 21)
+    assert "the CRM field 'zip' takes at most 20 characters; got 21" in caught.value.message
+
+
+def test_too_long_for_the_erp_field_says_its_limit_and_the_length() -> None:
+    rule = t.Rule(Field("name", "Name", max_length=80), crm_field("Customer", "name"))
+    with pytest.raises(t.TransformError) as caught:
+        t.to_erp(rule, "x" * 81)
+    assert caught.value.field == "name"
+    assert "the ERP field 'name' takes at most 80 characters; got 81" in caught.value.message
+    with pytest.raises(t.TransformError, match="takes at most 80 characters; got 90"):
+        t.value_from_json(rule.erp, "y" * 90)
 
 
 def test_compatibility_and_named_conversions() -> None:

@@ -136,6 +136,17 @@ def _fail(rule_field: str, value: object, why: str) -> TransformError:
     return TransformError(f"{rule_field}: {why} (value {value!r})", field=rule_field, value=value)
 
 
+def _too_long(side: str, key: str, max_length: int, length: int) -> str:
+    return f"the {side} field '{key}' takes at most {max_length} characters; got {length}"
+
+
+def _refused(erp: Field, value: object, problem: str) -> str:
+    """Why the ERP field cannot take a value, in words: its length limit, or its check."""
+    if isinstance(value, str) and erp.max_length is not None and len(value) > erp.max_length:
+        return _too_long("ERP", erp.key, erp.max_length, len(value))
+    return f"the ERP field '{erp.key}' cannot take this value: {problem}"
+
+
 # --- ERP → CRM -------------------------------------------------------------------------
 
 
@@ -155,7 +166,7 @@ def to_crm(rule: Rule, value: Value) -> CrmValue:
         result = result if result != "" else None
     if isinstance(result, str) and rule.crm.max_length and len(result) > rule.crm.max_length:
         raise _fail(
-            rule.erp.key, value, f"longer than the CRM field's {rule.crm.max_length} characters"
+            rule.erp.key, value, _too_long("CRM", rule.crm.key, rule.crm.max_length, len(result))
         )
     return result
 
@@ -237,7 +248,7 @@ def to_erp(rule: Rule, value: CrmValue) -> Value:
         ) from exc
     problem = value_check(rule.erp)(result)
     if problem is not None:
-        raise _fail(rule.crm.key, value, f"the ERP field '{rule.erp.key}' takes it not: {problem}")
+        raise _fail(rule.crm.key, value, _refused(rule.erp, result, problem))
     return normalise(rule.erp.type, result)
 
 
@@ -320,7 +331,7 @@ def value_from_json(erp: Field, data: Any) -> Value:
         raise _fail(erp.key, data, str(exc)) from None
     problem = value_check(erp)(value)
     if problem is not None:
-        raise _fail(erp.key, data, problem)
+        raise _fail(erp.key, data, _refused(erp, value, problem))
     return normalise(erp.type, value)
 
 

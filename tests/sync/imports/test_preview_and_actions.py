@@ -142,7 +142,7 @@ def test_bad_rows_are_listed_with_reasons_and_not_written(imp: ImportEnv) -> Non
     done = imp.commit(job.id)
     row = imp.rows(job.id)["10006"]
     assert (row.outcome, row.outcome_id) == ("invalid", None)
-    assert "longer than the CRM field" in (row.note or "")
+    assert "the CRM field 'street' takes at most" in (row.note or "")
     assert "10006" not in imp.links() and imp.companies() == CUSTOMERS - 1
     assert done.outcomes == {"created": CUSTOMERS - 1, "invalid": 1}
 
