@@ -11,7 +11,7 @@ from rich.table import Table
 
 from erpsync.cli.connections import _actor, _keys
 from erpsync.cli.runtime import console, database, friendly, load, print_json
-from erpsync.connections import catalog
+from erpsync.connections import hosts
 from erpsync.connections import service as connections
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sync import outbox, outbox_review, policies, retention
@@ -99,16 +99,9 @@ def _host(connection: str, user: str | None) -> tuple[int, int, ConnectorHost]:
     with db.read_session() as session:
         actor = _actor(session, user)
         found = connections.find(session, actor, connection)
-        values = connections.stored_values(_keys(settings), found)
-        key, timeout, connection_id, user_id = (
-            found.connector_key,
-            found.timeout,
-            found.id,
-            actor.id,
-        )
-    host = catalog.host(key, timeout)
-    host.open(str(connection_id), values)
-    return connection_id, user_id, host
+        endpoint = hosts.endpoint(_keys(settings), found)
+        connection_id, user_id = found.id, actor.id
+    return connection_id, user_id, endpoint.open()
 
 
 @outbox_app.command("link")

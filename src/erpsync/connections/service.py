@@ -253,7 +253,13 @@ def create_tested(
     session: Session, keys: Keys, user: User, data: ConnectionCreate
 ) -> tuple[TestResult, Connection | None]:
     """Test the values, and save only when the test passed (the CLI's `add`)."""
-    result = test(session, keys, user, ConnectionTest(connector=data.connector, config=data.config))
+    probe = ConnectionTest(
+        connector=data.connector,
+        config=data.config,
+        remote_url=data.remote_url,
+        remote_secret=data.remote_secret,
+    )
+    result = test(session, keys, user, probe)
     if not result.ok:
         return result, None
     return result, create(
@@ -266,12 +272,15 @@ def update_tested(
 ) -> tuple[TestResult | None, Connection | None]:
     """Test first when the connector or values change, and save only when it passed."""
     result = None
-    if data.connector is not None or data.config is not None:
+    remote_given = data.remote_url is not None or bool(data.remote_secret)
+    if data.connector is not None or data.config is not None or remote_given:
         connection = get(session, user, connection_id)
         config = data.config if data.config is not None else stored_values(keys, connection)
         probe = ConnectionTest(
             connector=data.connector or connection.connector_key,
             config=config,
+            remote_url=data.remote_url,
+            remote_secret=data.remote_secret,
             connection_id=connection_id,
         )
         result = test(session, keys, user, probe)

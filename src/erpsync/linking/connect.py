@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from erpsync.accounts.models import User
+from erpsync.connections.hosts import Endpoint
 from erpsync.connections.service import Keys
 from erpsync.db import Database
 from erpsync.errors import Conflict, NotFound, ValidationError
@@ -154,7 +155,7 @@ def _begin(
     connection_id: int,
     actor_type_name: str,
     erp_key: str,
-) -> tuple[targets.Target, ActorType, dict[str, object]]:
+) -> tuple[targets.Target, ActorType, Endpoint]:
     """Checks before any ERP call: scope, right, neither side linked already."""
     with database.read_session() as session:
         target = targets.target(session, user, kind, record_id, connection_id, "connect")

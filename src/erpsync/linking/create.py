@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erpsync.accounts.models import User
+from erpsync.connections.hosts import Endpoint
 from erpsync.connections.service import Keys
 from erpsync.db import Database
 from erpsync.errors import Conflict, ValidationError
@@ -55,7 +56,7 @@ PARENTS = {
 class _Ready:
     target: targets.Target
     actor_type: ActorType
-    config: dict[str, Any]
+    config: Endpoint
     crm: crmrows.CrmRow
     parent: ActorRef | None
 

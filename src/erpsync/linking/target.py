@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erpsync.accounts.models import User
-from erpsync.connections import catalog
+from erpsync.connections import hosts
+from erpsync.connections.hosts import Endpoint
 from erpsync.connections.models import Connection
 from erpsync.connections.scope import Access, access
-from erpsync.connections.service import Keys, stored_values
+from erpsync.connections.service import Keys
 from erpsync.crm.models import Company, Person, Project
 from erpsync.errors import NotFound, PermissionDenied, TransientError, ValidationError
 from erpsync.mapping.crm_fields import COMPANY, ENTITIES, PERSON, PROJECT, entity_of
@@ -196,22 +196,22 @@ def erp_failure(target: Target, exc: ConnectorError, what: str) -> ValidationErr
     return unavailable(target, exc)
 
 
-def config_of(session: Session, keys: Keys, target: Target) -> dict[str, Any]:
-    """The connection's configuration in clear, for opening the connector only."""
+def config_of(session: Session, keys: Keys, target: Target) -> Endpoint:
+    """The connection's connector (installed or remote) and configuration in clear, for
+    opening the connector only."""
     connection = session.get(Connection, target.connection_id)
     assert connection is not None
-    return stored_values(keys, connection)
+    return hosts.endpoint(keys, connection)
 
 
 @contextmanager
-def opened(target: Target, config: dict[str, Any]) -> Iterator[ConnectorHost]:
+def opened(target: Target, config: Endpoint) -> Iterator[ConnectorHost]:
     """A host opened on the connection and closed afterwards (R-SEM-7: one per action).
 
     Opened outside any database transaction: an ERP call may take seconds.
     """
-    host = catalog.host(target.connector_key, target.timeout)
     try:
-        host.open(str(target.connection_id), config)
+        host = config.open()
     except ConnectorError as exc:
         raise unavailable(target, exc) from exc
     try:

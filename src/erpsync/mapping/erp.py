@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from erpsync.connections import catalog, remote
+from erpsync.connections import hosts
 from erpsync.connections.models import Connection
-from erpsync.connections.service import Keys, stored_values
+from erpsync.connections.service import Keys
 from erpsync.errors import ConfigError, ValidationError
 from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.host import ConnectorHost
@@ -63,16 +63,8 @@ class ErpMeta:
 def opened(keys: Keys, connection: Connection) -> Iterator[ConnectorHost]:
     """A host opened on the connection; a connector failure becomes a ConfigError."""
     try:
-        host = (
-            remote.opened_host(keys.box, connection)
-            if connection.is_remote
-            else catalog.host(connection.connector_key, connection.timeout)
-        )
-        host.open(str(connection.id), stored_values(keys, connection))
-        try:
+        with hosts.endpoint(keys, connection).opened() as host:
             yield host
-        finally:
-            host.close()
     except ConnectorError as exc:
         raise ConfigError(
             f"The ERP of '{connection.name}' cannot describe its fields now: "

@@ -20,10 +20,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from erpsync.accounts.models import User
-from erpsync.connections import catalog
+from erpsync.connections import hosts
 from erpsync.connections import service as connections
 from erpsync.connections.models import Connection
-from erpsync.connections.service import Keys, stored_values
+from erpsync.connections.service import Keys
 from erpsync.errors import NotFound, TransientError, ValidationError
 from erpsync.pricing.cache import TtlCache, shared_cache
 from erpsync.pricing.models import AllowedPriceList
@@ -33,11 +33,11 @@ from erpsync.pricing.schemas import (
     ProductQuery,
     ProductRead,
 )
-from erpsync.sdk import Operator, PriceList, Product, ProductPage, Restriction, has_pricing
+from erpsync.sdk import Operator, PriceList, Product, ProductPage, Restriction
 from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.model import Category
 from erpsync.sdk.pricing import UNKNOWN_PRICE_LIST
-from erpsync.sdk.pricing_host import PricingHost
+from erpsync.sdk.pricing_host import NO_PRICING, PricingHost
 
 T = TypeVar("T")
 
@@ -49,9 +49,8 @@ class ErpUnavailable(TransientError):
 
 
 def offers_pricing(connection: Connection) -> bool:
-    if connection.is_remote or not catalog.is_installed(connection.connector_key):
-        return False
-    return has_pricing(catalog.connector_class(connection.connector_key))
+    """Installed connectors with the capability; remote ones whose service offers it."""
+    return hosts.offers_pricing(connection)
 
 
 def _usable(user: User, connection: Connection) -> bool:
@@ -73,17 +72,18 @@ def connection_for(session: Session, user: User, connection_id: int) -> Connecti
 
 
 def _ask(keys: Keys, connection: Connection, call: Callable[[PricingHost], T]) -> T:
-    """Open the connector on the connection, make one pricing call, close it."""
+    """Open the connector on the connection (installed or remote), make one pricing call,
+    close it."""
     try:
-        host = catalog.host(connection.connector_key, connection.timeout)
-        host.open(str(connection.id), stored_values(keys, connection))
-        try:
+        with hosts.endpoint(keys, connection).opened() as host:
             return call(PricingHost(host))
-        finally:
-            host.close()
     except ConnectorError as exc:
         if exc.code == UNKNOWN_PRICE_LIST:
             raise NotFound("No such price list.", field="price_list") from exc
+        if exc.code == NO_PRICING:  # a remote service whose connector has no pricing
+            raise NotFound(
+                f"No connection with id {connection.id} offers price lists.", field="connection"
+            ) from exc
         if exc.category is Category.DATA and exc.field and exc.code == "bad_restriction":
             raise ValidationError(exc.user_explanation, field=exc.field) from exc
         raise ErpUnavailable(

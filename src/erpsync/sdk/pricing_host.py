@@ -32,6 +32,8 @@ from erpsync.sdk.pricing import (
 from erpsync.sdk.validation import bad_record, expect_list, malformed
 
 CURRENCY = re.compile(r"[A-Z]{3}")
+#: The `config` error code of a connector without price lists and products.
+NO_PRICING = "no_pricing"
 _FIELDS = {field.key: field for field in PRODUCT_FIELDS}
 _MONEY = ("list_price", "cost", "in_stock")
 _TEXTS = ("description", "unit", "vat_code")
@@ -46,7 +48,7 @@ class PricingHost:
             raise ConnectorError(
                 Category.CONFIG,
                 f"The connector {host.key!r} offers no price lists or products.",
-                code="no_pricing",
+                code=NO_PRICING,
                 connector=host.key,
             )
         self.host = host

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from erpsync.connections import catalog
+from erpsync.connections import hosts
+from erpsync.connections.hosts import Endpoint
 from erpsync.connections.models import Connection
-from erpsync.connections.service import Keys, stored_values
+from erpsync.connections.service import Keys
 from erpsync.db import Database
 from erpsync.errors import NotFound, ValidationError
 from erpsync.sdk.model import ActorType
@@ -104,8 +105,7 @@ def prepare(database: Database, keys: Keys, run_id: int) -> list[int]:
         letters = list(session.scalars(_open(run.connection_id).where(DeadLetter.id.in_(ids))))
         connection = session.get(Connection, run.connection_id)
         assert connection is not None
-        token, values = run.lease_token, stored_values(keys, connection)
-        key, timeout = connection.connector_key, connection.timeout
+        token, endpoint = run.lease_token, hosts.endpoint(keys, connection)
     crm = [letter for letter in letters if letter.stream.startswith(CRM_PREFIX)]
     if crm:
         with database.session() as session:
@@ -115,7 +115,7 @@ def prepare(database: Database, keys: Keys, run_id: int) -> list[int]:
     _requeue_creates(database, [x for x in letters if x.stream.startswith(CREATE_PREFIX)])
     erp = [letter for letter in letters if letter.stream.startswith(ERP_PREFIX)]
     if erp:
-        _reapply(database, run.connection_id, run_id, token, key, timeout, values, erp)
+        _reapply(database, run.connection_id, run_id, token, endpoint, erp)
     return [letter.id for letter in letters]
 
 
@@ -138,15 +138,13 @@ def _reapply(
     connection_id: int,
     run_id: int,
     token: int | None,
-    connector_key: str,
-    timeout: float,
-    values: dict[str, Any],
+    endpoint: Endpoint,
     letters: list[DeadLetter],
 ) -> None:
-    host = catalog.host(connector_key, timeout)
     backoff = Backoff()
+    host = backoff.call(endpoint.host)
     try:
-        backoff.call(lambda: host.open(str(connection_id), values))
+        backoff.call(lambda: host.open(str(connection_id), endpoint.values))
         with database.read_session() as session:
             codes = crmrows.ListCodes(session)
         ctx = RunContext(database, connection_id, run_id, token, host, codes)

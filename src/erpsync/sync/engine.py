@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from erpsync.connections import catalog
+from erpsync.connections import hosts
+from erpsync.connections.hosts import Endpoint
 from erpsync.connections.models import Connection
-from erpsync.connections.service import Keys, stored_values
+from erpsync.connections.service import Keys
 from erpsync.db import Database
 from erpsync.errors import Category, ConfigError, NotFound
 from erpsync.mapping.crm_fields import ENTITIES
@@ -51,9 +52,7 @@ class _Job:
     token: int | None
     dry_run: bool
     resync: str | None
-    connector_key: str
-    timeout: float
-    values: dict[str, Any]
+    endpoint: Endpoint
 
 
 def _start(database: Database, keys: Keys, run_id: int, now: datetime) -> _Job:
@@ -71,9 +70,7 @@ def _start(database: Database, keys: Keys, run_id: int, now: datetime) -> _Job:
             run.lease_token,
             run.dry_run,
             resync,
-            connection.connector_key,
-            connection.timeout,
-            stored_values(keys, connection),
+            hosts.endpoint(keys, connection),
         )
 
 
@@ -115,16 +112,26 @@ def execute(
     backoff: Backoff | None = None,
     clock: Callable[[], datetime] = utc_now,
     progress: Progress | None = None,
-    host_factory: Callable[[str, float], ConnectorHost] = catalog.host,
+    host_factory: Callable[[str, float], ConnectorHost] | None = None,
 ) -> RunResult:
-    """Carry out a requested run; never raises for the run's own failures."""
+    """Carry out a requested run; never raises for the run's own failures.
+
+    The connector is the connection's own (`hosts.Endpoint`: installed or remote);
+    `host_factory(connector_key, timeout)` replaces it where a test wraps the host."""
     job = _start(database, keys, run_id, clock())
     began = time.monotonic()
-    host = host_factory(job.connector_key, job.timeout)
+    endpoint = job.endpoint
+    host: ConnectorHost | None = None
     ctx: RunContext | None = None
     try:
         retry = backoff or Backoff()
-        retry.call(lambda: host.open(str(job.connection_id), job.values))
+        # A remote service is asked who it is here: unreachable is transient, retried.
+        if host_factory is None:
+            host = retry.call(endpoint.host)
+        else:
+            host = host_factory(endpoint.connector_key, endpoint.timeout)
+        opening = host
+        retry.call(lambda: opening.open(str(job.connection_id), endpoint.values))
         with database.read_session() as session:
             codes = ListCodes(session)
         ctx = RunContext(database, job.connection_id, job.run_id, job.token, host, codes)
@@ -141,7 +148,8 @@ def execute(
         return _finish(database, job, ctx, began, clock(), exc)
     finally:
         try:
-            host.close()
+            if host is not None:
+                host.close()
         except Exception:
             log.debug("closing the connector failed", exc_info=True)
     return _finish(database, job, ctx, began, clock(), None)

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
-from erpsync.connections import catalog
+from erpsync.connections import hosts
 from erpsync.connections.models import Connection
-from erpsync.connections.service import Keys, stored_values
+from erpsync.connections.service import Keys
 from erpsync.db import Database
 from erpsync.db.base import utcnow
 from erpsync.errors import ConfigError, NotFound
@@ -98,10 +98,13 @@ def run(
     keys: Keys,
     job_id: int,
     *,
-    host_factory: HostFactory = catalog.host,
+    host_factory: HostFactory | None = None,
     progress: Progress | None = None,
 ) -> str:
-    """Carry out a job (preview or commit); returns the state it ended in."""
+    """Carry out a job (preview or commit); returns the state it ended in.
+
+    The connector is the connection's own (`hosts.Endpoint`: installed or remote);
+    `host_factory(connector_key, timeout)` replaces it where a test wraps the host."""
     from erpsync.sync.imports import commit, preview
 
     with database.read_session() as session:
@@ -111,14 +114,17 @@ def run(
         connection = session.get(Connection, job.connection_id)
         assert connection is not None
         state, token = job.state, job.lease_token
-        values = stored_values(keys, connection)
-        connector, timeout = connection.connector_key, connection.timeout
+        endpoint = hosts.endpoint(keys, connection)
         actor_types, job_rules, action = list(job.actor_types), list(job.rules), job.action
     if not _claim(database, job_id, state, token):
         return state  # ended, or another executor has it (a job delivered twice)
-    host = host_factory(connector, timeout)
+    host: ConnectorHost | None = None
     try:
-        host.open(str(job.connection_id), values)
+        if host_factory is None:
+            host = endpoint.host()
+        else:
+            host = host_factory(endpoint.connector_key, endpoint.timeout)
+        host.open(str(job.connection_id), endpoint.values)
         with database.read_session() as session:
             codes = ListCodes(session)
             mappings = chosen_mappings(session, job.connection_id, host, actor_types)
@@ -135,7 +141,8 @@ def run(
         return FAILED
     finally:
         try:
-            host.close()
+            if host is not None:
+                host.close()
         except Exception:
             log.debug("closing the connector failed", exc_info=True)
 
