@@ -18,6 +18,7 @@ from erpsync.api import (
     pricing,
     projects,
     sync,
+    sync_outbox,
 )
 
 
@@ -33,6 +34,7 @@ def build() -> APIRouter:
     router.include_router(mapping.router)
     router.include_router(mapping_lists.router)
     router.include_router(sync.router)
+    router.include_router(sync_outbox.router)
     router.include_router(pricing.router)
     router.include_router(links.router)
     router.include_router(imports.router)
