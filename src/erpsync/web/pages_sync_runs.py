@@ -147,7 +147,7 @@ def log_page(
         total, rows = runs.log_page(session, connection_id, q.strip(), PAGE_SIZE, offset, where)
     filters = {"run": run, "record": record, "field": field, "action": action}
     path = f"/sync/connections/{connection_id}/log"
-    page = Page(items=rows, total=total, limit=PAGE_SIZE, offset=offset)
+    page = Page[Any](items=rows, total=total, limit=PAGE_SIZE, offset=offset)
     context.update(
         entries=rows, q=q, filters=filters, actions=ACTIONS, tab="log",
         pager=pager(path, q, page, **filters),
@@ -167,7 +167,7 @@ def conflicts_page(
     with database.read_session() as session:
         total, found = conflicts.page(session, connection_id, PAGE_SIZE, offset)
     items = [conflict_read(item) for item in found]
-    page = Page(items=items, total=total, limit=PAGE_SIZE, offset=offset)
+    page = Page[Any](items=items, total=total, limit=PAGE_SIZE, offset=offset)
     path = f"/sync/connections/{connection_id}/conflicts"
     context.update(items=items, tab="conflicts", pager=pager(path, "", page))
     return render(request, "sync/conflicts.html", context)
@@ -211,7 +211,7 @@ def dead_letters_page(
     context = _header(database, admin, connection_id)
     with database.read_session() as session:
         total, rows = deadletters.page(session, connection_id, q.strip(), PAGE_SIZE, offset)
-    page = Page(items=rows, total=total, limit=PAGE_SIZE, offset=offset)
+    page = Page[Any](items=rows, total=total, limit=PAGE_SIZE, offset=offset)
     path = f"/sync/connections/{connection_id}/dead-letters"
     context.update(letters=rows, q=q, tab="dead-letters", pager=pager(path, q, page))
     return render(request, "sync/dead_letters.html", context)
