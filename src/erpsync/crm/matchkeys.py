@@ -18,10 +18,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, String, Table, delete, insert, select
+from sqlalchemy import BigInteger, Index, String, Table, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from erpsync.crm.models import Company, Person, Project
+from erpsync.db import bulk
 from erpsync.db.base import Base
 
 NUMBER = "number"
@@ -206,8 +207,7 @@ def add(session: Session, kind: str, records: Iterable[tuple[int, Mapping[str, A
         if values.get("deleted_at") is None
         for rule, value in keys_of(kind, values).items()
     ]
-    if rows:
-        session.execute(insert(KEYS), rows)
+    bulk.insert_many(session, KEYS, rows)
 
 
 def refresh(session: Session, kind: str, ids: Iterable[int]) -> None:

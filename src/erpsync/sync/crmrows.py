@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, exists, insert, select, update
+from sqlalchemy import Table, and_, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from erpsync.crm import matchkeys
 from erpsync.crm.models import Company, ListItem, Person, Project
+from erpsync.db import bulk
 from erpsync.db.base import utcnow
 from erpsync.db.positions import allocate_positions
 from erpsync.errors import DataError
@@ -155,8 +156,7 @@ def insert_rows(session: Session, kind: str, rows: Sequence[dict[str, Any]]) -> 
         }
         for offset, row in enumerate(rows)
     ]
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = [int(record_id) for record_id in session.execute(statement, params).scalars()]
+    ids = bulk.insert_returning_ids(session, table, params)
     matchkeys.add(session, kind, zip(ids, rows, strict=True))  # R-SEM-10
     return ids
 

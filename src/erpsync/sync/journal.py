@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from erpsync.db import bulk
 from erpsync.db.base import utcnow
 from erpsync.sync.models import Conflict, DeadLetter, SyncCursor, SyncLogEntry
 
@@ -74,7 +75,7 @@ def write(session: Session, connection_id: int, run_id: int | None, entries: Ent
             {**row, "connection_id": connection_id, "run_id": run_id, "logged_at": now}
             for row in entries.log
         ]
-        session.execute(insert(LOG), rows)
+        bulk.insert_many(session, LOG, rows)
     _conflicts(session, connection_id, entries.conflicts, now)
     _dead_letters(session, connection_id, entries.dead, now)
 

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy import Table, and_, bindparam, select, update
 from sqlalchemy.orm import Session, aliased
 
+from erpsync.db import bulk
 from erpsync.db.base import utcnow
 from erpsync.mapping.crm_fields import COMPANY
 from erpsync.mapping.transform import CrmValue, Rule, to_crm
@@ -191,8 +192,7 @@ def insert_links(session: Session, connection_id: int, rows: Sequence[LinkRow]) 
         }
         for row in rows
     ]
-    statement = insert(LINKS).returning(LINKS.c.id, sort_by_parameter_order=True)
-    for row, link_id in zip(rows, session.execute(statement, params).scalars(), strict=True):
+    for row, link_id in zip(rows, bulk.insert_returning_ids(session, LINKS, params), strict=True):
         row.id = int(link_id)
         row.dirty = False
 
