@@ -167,3 +167,28 @@ def test_unknown_record_is_404_and_unknown_kind_422(env: TabEnv) -> None:
     assert sales.get("/api/v1/companies/999999/erp").status_code == 404
     assert sales.get(env.url(999999)).status_code == 404
     assert sales.get(f"/api/v1/products/1/erp/{env.connection_id}").status_code in (404, 422)
+
+
+def test_list_values_show_the_item_of_their_own_list(env: TabEnv) -> None:
+    """The demo ERP's countries and currencies share ids (752 is Sweden and the krona):
+    the tab and the search window show each value as an item of its own list."""
+    env.map(
+        "Customer",
+        [
+            ("country", None, "none", True, True, None, None),
+            ("currency", None, "none", True, True, None, None),
+        ],
+    )
+    company_id = env.company(name="Lists AB")
+    connect(env, company_id, "10001")
+    with env.erp() as erp:
+        actor = erp.show(CUSTOMER, "10001")
+    assert actor is not None and actor.values["country"] == actor.values["currency"] == "752"
+    [section] = env.client.get(env.url(company_id)).json()["sections"]
+    values = {f["key"]: f["value"] for f in section["fields"]}
+    assert (values["country"], values["currency"]) == ("Sweden", "Swedish krona")
+    other = env.company(name="Search AB")
+    body = {"actor_type": "Customer", "text": str(actor.values["name"])}
+    found = env.client.post(env.url(other, "/search"), json=body).json()
+    [hit] = [h for h in found["hits"] if h["erp_key"] == "10001"]
+    assert (hit["values"]["country"], hit["values"]["currency"]) == ("Sweden", "Swedish krona")

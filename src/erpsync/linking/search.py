@@ -115,17 +115,22 @@ def search(
             columns = _columns(tf)
             wanted = [c.key for c in columns]
             found = [] if describe_only else _find(host, actor_type, query, restrictions, wanted)
-            items: dict[str, str] = {}
+            # item names per list: ids repeat across lists
+            items: dict[str, dict[str, str]] = {}
             for column in columns:
-                if column.type is FieldType.LIST and column.list_name:
-                    items.update({i.id: i.name for i in host.list_items(column.list_name)})
+                name = column.list_name
+                if column.type is FieldType.LIST and name and name not in items:
+                    items[name] = {i.id: i.name for i in host.list_items(name)}
         except ConnectorError as exc:
             raise targets.erp_failure(target, exc, "the search") from exc
     linked = _linked(database, connection_id, actor_type, [a.key for a in found])
     hits = [
         SearchHit(
             erp_key=actor.key,
-            values={c.key: tab_field(c, actor.values.get(c.key), items).value for c in columns},
+            values={
+                c.key: tab_field(c, actor.values.get(c.key), items.get(c.list_name or "", {})).value
+                for c in columns
+            },
             linked_to=linked.get(actor.key),
         )
         for actor in found

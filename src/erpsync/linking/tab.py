@@ -106,12 +106,16 @@ def _fetch(host: ConnectorHost, item: _Linked) -> list[TabField] | None:
     found = host.get_actors(item.actor_type, [item.erp_key], wanted)
     if not found or found[0].deleted:
         return None
-    items: dict[str, str] = {}
+    # item names per list: ids repeat across lists (a country and a currency may share one)
+    items: dict[str, dict[str, str]] = {}
     for key in wanted:
         list_name = fields[key].list_name
-        if fields[key].type is FieldType.LIST and list_name:
-            items.update({i.id: i.name for i in host.list_items(list_name)})
-    return [tab_field(fields[key], found[0].values.get(key), items) for key in wanted]
+        if fields[key].type is FieldType.LIST and list_name and list_name not in items:
+            items[list_name] = {i.id: i.name for i in host.list_items(list_name)}
+    return [
+        tab_field(fields[key], found[0].values.get(key), items.get(fields[key].list_name or "", {}))
+        for key in wanted
+    ]
 
 
 def _stale(section: TabSection, item: _Linked, message: str) -> None:
