@@ -13,6 +13,7 @@ from erpsync.db import create_database
 from erpsync.demo_setup import prepare_demo
 from erpsync.mapping import lists, service
 from erpsync.settings import Settings, ensure_secrets
+from erpsync.sync.models import Link
 
 
 def test_demo_has_admin_crm_and_an_active_demo_connection_and_is_idempotent(
@@ -27,10 +28,17 @@ def test_demo_has_admin_crm_and_an_active_demo_connection_and_is_idempotent(
     assert any("Added the connection 'Demo ERP': Connected" in m for m in messages)
     with database.read_session() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 1
-        assert session.scalar(select(func.count()).select_from(Company)) == 50
+        companies = session.scalar(select(func.count()).select_from(Company))
         connections = session.scalars(select(Connection)).all()
-    assert [(c.name, c.connector_key, c.active) for c in connections] == [
-        ("Demo ERP", "demo", True)
+        linked = dict(
+            session.execute(select(Link.actor_type, func.count()).group_by(Link.actor_type)).all()
+        )
+    # the demo CRM's 50 companies, the ERP's customers and suppliers imported (R-SEM-6)
+    assert linked["Customer"] == 500 and linked["Supplier"] == 100 and linked["Person"] > 0
+    assert companies is not None and companies > 500
+    assert any("sync is on" in m for m in messages)
+    assert [(c.name, c.connector_key, c.active, c.sync_enabled) for c in connections] == [
+        ("Demo ERP", "demo", True, True)
     ]
     assert (tmp_path / "demo-erp.sqlite").exists()
     with database.read_session() as session:  # mapped by automap, lists matched (issue 7)

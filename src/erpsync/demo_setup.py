@@ -18,6 +18,7 @@ from erpsync.accounts import service as accounts
 from erpsync.accounts.models import User
 from erpsync.accounts.schemas import UserCreate
 from erpsync.connections import service as connections
+from erpsync.connections.models import Connection
 from erpsync.connections.schemas import ConnectionCreate
 from erpsync.connections.service import Keys
 from erpsync.connectors.demo.seed import init_database
@@ -26,9 +27,15 @@ from erpsync.db import Database, migrate
 from erpsync.errors import ConfigError
 from erpsync.mapping import erp as mapping_erp
 from erpsync.mapping import lists, quickstart
+from erpsync.mapping.models import FieldMapping
 from erpsync.mapping.schemas import ItemPair, ListMappingPut
 from erpsync.secrets import SecretBox
 from erpsync.settings import Settings
+from erpsync.sync.context import utc_now
+from erpsync.sync.imports import job as import_job
+from erpsync.sync.imports import service as imports
+from erpsync.sync.imports.schemas import ImportCreate
+from erpsync.sync.models import Link
 
 DEMO_LOGIN = "admin"
 DEMO_CONNECTION = "Demo ERP"
@@ -74,7 +81,45 @@ def prepare_demo(
         if created:
             progress(f"Loaded the demo CRM: {created} companies with persons and projects.")
     _demo_connection(settings, db, progress)
+    _import_and_sync(settings, db, progress)
     return DemoResult(login=DEMO_LOGIN, password=password)
+
+
+def _import_and_sync(settings: Settings, db: Database, progress: Callable[[str], None]) -> None:
+    """R-SEM-6: the demo starts imported (links exist) and with sync on, so a change in the
+    demo ERP reaches the CRM at the next scheduled run or at **Sync now**. Runs once: a
+    connection with links or with sync on is left as it is."""
+    keys = Keys(SecretBox(settings.secret_keys), settings.session_secret)
+    with db.read_session() as session:
+        connection = session.scalar(select(Connection).where(Connection.name == DEMO_CONNECTION))
+        if connection is None or not connection.active or connection.sync_enabled:
+            return
+        if session.scalar(select(Link.id).where(Link.connection_id == connection.id).limit(1)):
+            return
+        mapped = session.scalars(
+            select(FieldMapping.actor_type)
+            .where(FieldMapping.connection_id == connection.id, FieldMapping.crm_field.is_not(None))
+            .distinct()
+        ).all()
+    progress("Importing the demo ERP's records into the CRM …")
+    data = ImportCreate(actor_types=sorted(mapped), rules=["number"], action="merge")
+    with db.session() as session:
+        found = session.get(Connection, connection.id)
+        assert found is not None
+        job_id = imports.create(session, found, data, None).id
+    if import_job.run(db, keys, job_id) == "ready":
+        with db.session() as session:
+            imports.request_commit(session, imports.get(session, job_id), utc_now())
+        import_job.run(db, keys, job_id)
+    with db.session() as session:
+        job = imports.get(session, job_id)
+        if job.state != "succeeded":
+            progress(f"The import did not finish ({job.state}): {job.error}; sync stays off.")
+            return
+        found = session.get(Connection, connection.id)
+        assert found is not None
+        found.sync_enabled = True
+    progress("Imported; sync is on (every 5 minutes, or Sync now on the Sync screen).")
 
 
 def _demo_connection(settings: Settings, db: Database, progress: Callable[[str], None]) -> None:
