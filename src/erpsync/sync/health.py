@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from erpsync.connections.models import Connection
-from erpsync.sync.models import Conflict, DeadLetter, SyncRun
+from erpsync.sync.models import OUTBOX_REVIEW, Conflict, DeadLetter, OutboxEntry, SyncRun
 
 OK, LAGGING, FAILING, PAUSED = "ok", "lagging", "failing", "paused"
 STATES = (OK, LAGGING, FAILING, PAUSED)
@@ -37,6 +37,7 @@ class Health:
     conflicts: int
     last_run: SyncRun | None
     last_success: SyncRun | None
+    outbox_review: int = 0  # CRM→ERP creates waiting for an administrator (R-SEM-5)
 
     @property
     def alert(self) -> bool:
@@ -84,7 +85,12 @@ def of(session: Session, connection: Connection, now: datetime) -> Health:
         state, reason = FAILING, f"{dead} record(s) are dead letters."
     elif lag is not None and lag > LAG_INTERVALS * connection.sync_interval:
         state, reason = LAGGING, f"Changes may wait for {int(lag // 60)} min."
-    return Health(state, reason, lag, dead, conflicts, last, success)
+    review = session.scalar(
+        select(func.count()).where(
+            OutboxEntry.connection_id == connection.id, OutboxEntry.state == OUTBOX_REVIEW
+        )
+    )
+    return Health(state, reason, lag, dead, conflicts, last, success, int(review or 0))
 
 
 def of_all(session: Session, connections: list[Connection], now: datetime) -> dict[int, Health]:

@@ -14,9 +14,11 @@ from erpsync.web import (
     pages_mapping,
     pages_mapping_lists,
     pages_persons,
+    pages_price_lists,
     pages_products,
     pages_projects,
     pages_sync,
+    pages_sync_outbox,
 )
 
 
@@ -30,7 +32,9 @@ def build() -> APIRouter:
     router.include_router(pages_projects.router)
     router.include_router(pages_erp_tab.router)
     router.include_router(pages_products.router)
+    router.include_router(pages_price_lists.router)
     router.include_router(pages_sync.router)
+    router.include_router(pages_sync_outbox.router)
     router.include_router(pages_imports.router)
     router.include_router(pages_mapping.router)
     router.include_router(pages_mapping_lists.router)
