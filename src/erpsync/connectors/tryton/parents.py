@@ -18,20 +18,27 @@ class ParentParties:
     def __init__(self, client: TrytonClient, rules: Mapping[ActorType, Rule]) -> None:
         self.client = client
         self.rules = {t: rules[t] for t in PARENT_TYPES if t in rules}
+        self.first = next(iter(self.rules), None)
 
     def types(self, party_ids: Iterable[int]) -> dict[int, ActorType]:
-        """Party id → Customer or Supplier (deactivated parties too: still parents)."""
+        """Party id → Customer or Supplier (deactivated parties too: still parents), from
+        one read of the parties' categories."""
         ids = sorted(set(party_ids))
+        if not ids:
+            return {}
+        every = next((t for t, rule in self.rules.items() if rule.members is None), None)
+        if every is self.first:
+            return dict.fromkeys(ids, every) if every is not None else {}
+        rows = self.client.search_read(
+            PARTY, [("id", "in", ids)], ["id", "categories"], context=ALL
+        )
         found: dict[int, ActorType] = {}
-        for actor_type, rule in self.rules.items():
-            rest = [i for i in ids if i not in found]
-            if not rest:
-                break
-            rows = self.client.search_read(
-                PARTY, [("id", "in", rest), *rule.domain], ["id"], context=ALL
-            )
-            for row in rows:
-                found.setdefault(int(row["id"]), actor_type)
+        for row in rows:
+            held = set(row.get("categories") or [])
+            for actor_type, rule in self.rules.items():
+                if rule.members is None or held & set(rule.members):
+                    found[int(row["id"])] = actor_type
+                    break
         return found
 
     def party_id(self, parent: ActorRef, child: str) -> int:

@@ -35,6 +35,8 @@ class Rule:
     actor_type: ActorType
     domain: tuple[Any, ...]
     new_categories: tuple[int, ...]
+    #: A party in any of these categories is of the type; None: every party is.
+    members: tuple[int, ...] | None = None
 
 
 def _int_keys(keys: Iterable[str]) -> list[int]:

@@ -102,6 +102,11 @@ class RecordSearch:
             return all(matches(r, actor.values.get(r.field)) for r in restrictions)
 
         found = self._collect(domain, sorted(asked), accept, limit, set())
+        if field_keys is not None and set(field_keys) <= asked:
+            # Read already: keep only the asked fields.
+            for actor in found:
+                actor.values = {key: actor.values.get(key) for key in field_keys}
+            return found
         return self._narrow(found, field_keys)
 
     def text(self, text: str, field_keys: Sequence[str] | None, limit: int) -> list[Actor]:

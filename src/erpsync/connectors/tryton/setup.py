@@ -153,7 +153,9 @@ def _rules(client: TrytonClient, values: ConfigValues) -> dict[ActorType, Rule]:
             continue
         members = [i for n in wanted[actor_type] for i in ids[n]]
         domain: tuple[Any, ...] = (("categories", "in", members),)
-        rules[actor_type] = Rule(actor_type, domain, tuple(ids[wanted[actor_type][0]]))
+        rules[actor_type] = Rule(
+            actor_type, domain, tuple(ids[wanted[actor_type][0]]), tuple(members)
+        )
     if not rules:
         raise config_error(
             "Name at least one customer or supplier category, or make all parties customers.",

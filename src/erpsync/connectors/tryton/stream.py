@@ -185,11 +185,12 @@ class RecordStream:
         else:
             before, positions = given[0], list(given[1])
             read_from = [self._start(p, before) for p in positions]
+        reported: set[str] = set()  # by the first sub-stream of this read
         for index, source in enumerate(sources):
             if source.window:
                 if given is not None:
                     since = max(0, positions[index][0] - self.overlap_us)
-                    for actors in self._window(source, since, field_keys, size):
+                    for actors in self._window(source, since, field_keys, size, reported):
                         yield ChangeBatch(actors, encode_cursor(read_at, positions))
                 if read_at:
                     positions[index] = max(positions[index], (read_at, 0))
@@ -201,6 +202,8 @@ class RecordStream:
             while True:
                 rows = self._page(source, at, page)
                 for actors, upto in self._batches(source, rows, field_keys, size):
+                    if index == 0:
+                        reported.update(actor.key for actor in actors)
                     positions[index] = max(positions[index], upto)
                     yield ChangeBatch(actors, encode_cursor(read_at, positions))
                 if rows:
@@ -211,14 +214,25 @@ class RecordStream:
         yield ChangeBatch([], encode_cursor(read_at, positions), True)
 
     def _window(
-        self, source: Source, since: int, field_keys: Sequence[str] | None, size: int
+        self,
+        source: Source,
+        since: int,
+        field_keys: Sequence[str] | None,
+        size: int,
+        reported: set[str],
     ) -> Iterator[list[Actor]]:
-        """The owners of every row changed since `since`, ≤ size per batch."""
+        """The owners of every row changed since `since`, ≤ size per batch, but those
+        the first sub-stream reported in this read already: a row changed after that
+        read has a stamp after T0, and the next read's window starts before T0."""
         owner = source.owner or "id"
         last_id = 0
         while True:
             rows = self._window_page(source, since, last_id)
-            ids = list(dict.fromkeys(row[owner] for row in rows if row.get(owner)))
+            ids = list(
+                dict.fromkeys(
+                    row[owner] for row in rows if row.get(owner) and str(row[owner]) not in reported
+                )
+            )
             found = {row["id"]: row for row in self.streamed.rows(ids)}
             chosen = [found[i] for i in ids if i in found]
             for start in range(0, len(chosen), size):
