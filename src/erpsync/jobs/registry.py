@@ -19,7 +19,7 @@ from erpsync.secrets import SecretBox
 from erpsync.settings import Settings
 
 #: Modules whose import registers jobs; other concerns add theirs here.
-JOB_MODULES = ("erpsync.jobs.sync_jobs", "erpsync.jobs.import_jobs")
+JOB_MODULES = ("erpsync.jobs.sync_jobs", "erpsync.jobs.import_jobs", "erpsync.jobs.purge_jobs")
 
 JobArgs = dict[str, Any]
 JobFunction = Callable[["JobEnv", JobArgs], Any]

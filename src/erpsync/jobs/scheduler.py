@@ -5,7 +5,8 @@
 requested at least one interval ago) and requests a run for each through `runs.request`,
 which takes the connection's lease: two schedulers, or a scheduler and a **Sync now**,
 never start two runs of one connection. In the server the scheduler is a thread
-(`SchedulerThread`); with Celery it is the `erpsync scheduler` process.
+(`SchedulerThread`); with Celery it is the `erpsync scheduler` process. The thread also
+enqueues the sync log purge once a day (`purge_jobs.DailyPurge`, R-SYNC-9).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 from erpsync.connections.models import Connection
 from erpsync.db import Database
 from erpsync.errors import ErpSyncError
+from erpsync.jobs.purge_jobs import DailyPurge
 from erpsync.jobs.runners import Runner
 from erpsync.jobs.sync_jobs import SYNC_RUN
 from erpsync.sync import runs
@@ -95,6 +97,7 @@ class SchedulerThread:
         self.runner = runner
         self.period = period
         self.clock = clock
+        self.purge = DailyPurge()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="erpsync-scheduler", daemon=True)
 
@@ -110,6 +113,7 @@ class SchedulerThread:
         while not self._stop.is_set():
             try:
                 tick(self.database, self.runner, self.clock())
+                self.purge.tick(self.runner, self.clock())
             except Exception:  # a database hiccup must not end scheduling
                 log.exception("the scheduler's tick failed")
             self._stop.wait(self.period)
