@@ -21,9 +21,9 @@ from contextlib import contextmanager, suppress
 from sqlalchemy import select
 
 from erpsync.accounts.models import User
-from erpsync.connections import catalog, remote
+from erpsync.connections import hosts
 from erpsync.connections import service as connections
-from erpsync.connections.service import Keys, stored_values
+from erpsync.connections.service import Keys
 from erpsync.db import Database
 from erpsync.errors import (
     Category,
@@ -63,22 +63,16 @@ def erp_error(name: str, exc: BaseException, what: str) -> ErpSyncError:
 def _opened(
     database: Database, keys: Keys, user: User, connection_id: int
 ) -> Iterator[tuple[str, ConnectorHost]]:
-    """The connection's name and its connector, opened outside any transaction."""
+    """The connection's name and its connector (installed or remote), opened outside any
+    transaction: an ERP call may take seconds."""
     with database.read_session() as session:
-        connection = connections.get(session, user, connection_id)
-        name = connection.name
-        values = stored_values(keys, connection)
-        host = (
-            remote.opened_host(keys.box, connection)
-            if connection.is_remote
-            else catalog.host(connection.connector_key, connection.timeout)
-        )
+        endpoint = hosts.endpoint(keys, connections.get(session, user, connection_id))
     try:
-        host.open(str(connection_id), values)
+        host = endpoint.open()
     except ConnectorError as exc:
-        raise erp_error(name, exc, "to open the connection") from exc
+        raise erp_error(endpoint.name, exc, "to open the connection") from exc
     try:
-        yield name, host
+        yield endpoint.name, host
     finally:
         with suppress(ConnectorError):
             host.close()
