@@ -4,8 +4,9 @@ connection's rules (a party that is both is the customer)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from erpsync.connectors.tryton.parties import ALL, PARTY, Rule
+from erpsync.connectors.tryton.parties import PARTY, Rule
 from erpsync.connectors.tryton.rpc import TrytonClient
 from erpsync.sdk import ActorRef, ActorType, data_error
 
@@ -18,28 +19,21 @@ class ParentParties:
     def __init__(self, client: TrytonClient, rules: Mapping[ActorType, Rule]) -> None:
         self.client = client
         self.rules = {t: rules[t] for t in PARENT_TYPES if t in rules}
-        self.first = next(iter(self.rules), None)
 
-    def types(self, party_ids: Iterable[int]) -> dict[int, ActorType]:
-        """Party id → Customer or Supplier (deactivated parties too: still parents), from
-        one read of the parties' categories."""
-        ids = sorted(set(party_ids))
-        if not ids:
-            return {}
-        every = next((t for t, rule in self.rules.items() if rule.members is None), None)
-        if every is self.first:
-            return dict.fromkeys(ids, every) if every is not None else {}
-        rows = self.client.search_read(
-            PARTY, [("id", "in", ids)], ["id", "categories"], context=ALL
-        )
-        found: dict[int, ActorType] = {}
-        for row in rows:
-            held = set(row.get("categories") or [])
-            for actor_type, rule in self.rules.items():
-                if rule.members is None or held & set(rule.members):
-                    found[int(row["id"])] = actor_type
-                    break
-        return found
+    def type_of(self, categories: Iterable[int]) -> ActorType | None:
+        """Customer or Supplier for a party in these categories (None: neither)."""
+        held = set(categories)
+        for actor_type, rule in self.rules.items():
+            if rule.members is None or held & set(rule.members):
+                return actor_type
+        return None
+
+    def parent_of(self, party: Mapping[str, Any] | None) -> tuple[ActorType | None, str | None]:
+        """(parent type, parent key) of a party read as {"id", "categories"} (nested)."""
+        if not party:
+            return None, None
+        actor_type = self.type_of(party.get("categories") or [])
+        return (None, None) if actor_type is None else (actor_type, str(party["id"]))
 
     def party_id(self, parent: ActorRef, child: str) -> int:
         """The Tryton party of a live `parent`, or a data error naming it."""
@@ -55,15 +49,6 @@ class ParentParties:
             f"{parent.type.lower()} party with id {key!r}.",
             field="parent",
         )
-
-    @staticmethod
-    def ref(
-        types: Mapping[int, ActorType], party_id: int | None
-    ) -> tuple[ActorType | None, str | None]:
-        """(parent type, parent key) of a party id, or (None, None)."""
-        if party_id is None or party_id not in types:
-            return None, None
-        return types[party_id], str(party_id)
 
 
 def int_keys(keys: Sequence[str]) -> list[int]:

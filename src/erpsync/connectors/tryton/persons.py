@@ -23,6 +23,14 @@ from erpsync.connectors.tryton.stream import Source
 from erpsync.sdk import Actor, ActorRef, ActorType, Value, data_error, normalise
 
 RELATION = "party.relation.all"
+#: A person's party row with its relations and their parties' categories (nested read).
+PERSON_READ = [
+    *PARTY_READ,
+    "relations.type",
+    "relations.to",
+    "relations.active",
+    "relations.to.categories",
+]
 FIELD_TYPES = {field.key: field.type for field in PERSON_FIELDS}
 MECHANISM_KEYS = ("email", "phone")
 
@@ -35,7 +43,7 @@ class Persons:
     """Reads and writes the persons of one Tryton session."""
 
     model = PARTY
-    read_fields = PARTY_READ
+    read_fields = PERSON_READ
 
     def __init__(self, client: TrytonClient, relation_type: int, parents: ParentParties) -> None:
         self.client = client
@@ -71,43 +79,32 @@ class Persons:
         if not ids:
             return []
         return self.client.search_read(
-            PARTY, [("id", "in", list(ids))], [*PARTY_READ, *extra], context=ALL
+            PARTY, [("id", "in", list(ids))], [*PERSON_READ, *extra], context=ALL
         )
 
     def get(self, keys: Sequence[str], field_keys: Sequence[str] | None) -> list[Actor]:
         return self.actors(self.rows(int_keys(keys)), field_keys)
 
-    def employers(self, person_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        """Each person's first active relation of the type (id order): its row."""
-        if not person_ids:
-            return {}
-        rows = self.client.search_read(
-            RELATION,
-            [("from_", "in", list(person_ids)), ("type", "=", self.relation_type)],
-            ["id", "from_", "to", "active"],
-            order=[("id", "ASC")],
-            context=ALL,
+    def employer(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A person row's first active relation of the type (id order), nested read."""
+        relations = sorted(row.get("relations.") or [], key=lambda r: int(r["id"]))
+        return next(
+            (r for r in relations if r.get("type") == self.relation_type and r.get("active")),
+            None,
         )
-        first: dict[int, dict[str, Any]] = {}
-        for row in rows:
-            if row.get("active"):
-                first.setdefault(int(row["from_"]), row)
-        return first
 
     def actors(
         self, rows: Sequence[Mapping[str, Any]], field_keys: Sequence[str] | None
     ) -> list[Actor]:
         keys = list(FIELD_TYPES) if field_keys is None else list(field_keys)
         ids = [int(row["id"]) for row in rows]
-        employers = self.employers(ids)
-        types = self.parents.types(int(r["to"]) for r in employers.values())
         kinds = [k for k in keys if k in MECHANISM_KEYS]
         mechanisms = self.parties.mechanisms(ids, kinds) if kinds and ids else {}
         found = []
         for row in rows:
-            relation = employers.get(int(row["id"]))
-            to = None if relation is None else int(relation["to"])
-            parent_type, parent_key = self.parents.ref(types, to)
+            relation = self.employer(row)
+            parent = None if relation is None else relation.get("to.")
+            parent_type, parent_key = self.parents.parent_of(parent)
             held = mechanisms.get(row["id"], {})
             values: dict[str, Value] = {
                 key: _text(row.get("name"))
@@ -131,7 +128,7 @@ class Persons:
         if not parent_key.isdigit() or len(parent_key) >= 18:
             return []
         domain = [self._related(("to", "=", int(parent_key)), ("active", "=", True))]
-        rows = self.client.search_read(PARTY, domain, PARTY_READ, order=[("id", "ASC")])
+        rows = self.client.search_read(PARTY, domain, PERSON_READ, order=[("id", "ASC")])
         return [
             actor
             for actor in self.actors(rows, None)
@@ -191,7 +188,7 @@ class Persons:
             wanted = (actor.parent_type, actor.parent_key)
             if wanted != (current.parent_type, current.parent_key):
                 employer = self.parents.party_id(ActorRef(*wanted), "person")
-                relation = self.employers([party_id])[party_id]
+                relation = self.employer(rows[0]) or {}
                 write["relations"] = [["write", [relation["id"]], {"to": employer}]]
         if not write:
             return False, current

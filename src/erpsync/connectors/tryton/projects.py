@@ -20,7 +20,8 @@ from erpsync.sdk import Actor, ActorRef, ActorType, FieldType, Value, data_error
 
 WORK = "project.work"
 STATUS = "project.work.status"
-PROJECT_READ = ["id", "name", "number", "status", "comment", "party", "progress"]
+#: A project row, with its party's categories (nested read) to tell its parent's type.
+PROJECT_READ = ["id", "name", "number", "status", "comment", "party.categories", "progress"]
 FIELD_TYPES = {field.key: field.type for field in PROJECT_FIELDS}
 IS_PROJECT = ("type", "=", "project")
 
@@ -72,7 +73,6 @@ class Projects:
         self, rows: Sequence[Mapping[str, Any]], field_keys: Sequence[str] | None
     ) -> list[Actor]:
         keys = list(FIELD_TYPES) if field_keys is None else list(field_keys)
-        types = self.parents.types(int(r["party"]) for r in rows if r.get("party"))
         found = []
         for row in rows:
             values: dict[str, Value] = {}
@@ -81,7 +81,7 @@ class Projects:
                     values[key] = None if row.get("status") is None else str(row["status"])
                 else:
                     values[key] = _text(row.get(key))
-            parent_type, parent_key = self.parents.ref(types, row.get("party"))
+            parent_type, parent_key = self.parents.parent_of(row.get("party."))
             deleted = row.get("status") in self.closed
             found.append(
                 Actor(ActorType.PROJECT, str(row["id"]), values, parent_type, parent_key, deleted)
