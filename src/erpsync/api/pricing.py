@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query
 
 from erpsync.api.connections import KeysDep
 from erpsync.api.deps import AdminUser, CurrentUser, DatabaseDep, RecordId
-from erpsync.pricing import service
+from erpsync.pricing import exposure, service
 from erpsync.pricing.schemas import (
     MAX_LIMIT,
     MAX_OFFSET,
@@ -97,8 +97,7 @@ def get_allowed(
 ) -> AllowedPriceLists:
     """The price lists the connection is restricted to; empty: it exposes all."""
     with database.read_session() as session:
-        service.connection_for(session, admin, connection_id)
-        return AllowedPriceLists(price_lists=sorted(service.allowed_ids(session, connection_id)))
+        return AllowedPriceLists(price_lists=exposure.chosen_ids(session, admin, connection_id))
 
 
 @router.put("/connections/{connection_id}/allowed-price-lists", response_model=AllowedPriceLists)
@@ -111,5 +110,5 @@ def put_allowed(
 ) -> AllowedPriceLists:
     """Restrict the price lists the connection exposes (an empty list: all of them)."""
     with database.session() as session:
-        chosen = service.set_allowed(session, keys, admin, connection_id, data.price_lists)
+        chosen = exposure.set_allowed(session, keys, admin, connection_id, data.price_lists)
     return AllowedPriceLists(price_lists=chosen)

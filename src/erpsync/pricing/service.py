@@ -5,7 +5,8 @@
 - Only live connections whose connector has the pricing capability offer products;
   users see active ones, administrators also inactive ones (to set them up).
 - An administrator may restrict which price lists a connection exposes
-  (`AllowedPriceList`; none stored = all). A list not exposed is 404 like any unknown one.
+  (`AllowedPriceList`, chosen in `exposure`; none stored = all). A list not exposed is
+  404 like any unknown one.
 - Answers are fetched live through `PricingHost` (timeout, checks) and cached briefly
   (`cache.TtlCache`, 60 s per connection + list + query). An unreachable ERP is a 503
   whose message says so; the cost price is shown to administrators only.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erpsync.accounts.models import User
@@ -109,7 +110,7 @@ def allowed_ids(session: Session, connection_id: int) -> set[str]:
     return set(rows)
 
 
-def _all_lists(keys: Keys, connection: Connection, cache: TtlCache) -> list[PriceList]:
+def all_lists(keys: Keys, connection: Connection, cache: TtlCache) -> list[PriceList]:
     return _cached(
         cache, connection, ("price_lists",), lambda: _ask(keys, connection, PricingHost.price_lists)
     )
@@ -119,7 +120,7 @@ def _exposed(
     session: Session, keys: Keys, connection: Connection, cache: TtlCache
 ) -> list[PriceList]:
     allowed = allowed_ids(session, connection.id)
-    found = _all_lists(keys, connection, cache)
+    found = all_lists(keys, connection, cache)
     return [pl for pl in found if not allowed or pl.id in allowed]
 
 
@@ -128,7 +129,7 @@ def price_lists(
 ) -> list[PriceListRead]:
     connection = connection_for(session, user, connection_id)
     exposed = _exposed(session, keys, connection, cache or shared_cache())
-    return [_list_read(pl) for pl in exposed]
+    return [list_read(pl) for pl in exposed]
 
 
 def _price_list(
@@ -184,7 +185,7 @@ def products(
         lambda: _ask(keys, connection, fetch),
     )
     return ProductPageRead(
-        price_list=_list_read(price_list),
+        price_list=list_read(price_list),
         items=[_product_read(p, price_list, user) for p in page.items],
         total=page.total,
         offset=query.offset,
@@ -212,35 +213,10 @@ def product(
     )
     if found is None:
         raise NotFound(f"No product '{code}' in the price list.", field="code")
-    return _list_read(price_list), _product_read(found, price_list, user)
+    return list_read(price_list), _product_read(found, price_list, user)
 
 
-def set_allowed(
-    session: Session,
-    keys: Keys,
-    admin: User,
-    connection_id: int,
-    ids: list[str],
-    cache: TtlCache | None = None,
-) -> list[str]:
-    """Restrict the price lists a connection exposes (empty: all); ids must exist."""
-    connection = connection_for(session, admin, connection_id)
-    known = {pl.id for pl in _all_lists(keys, connection, cache or shared_cache())}
-    unknown = [pl for pl in ids if pl not in known]
-    if unknown:
-        names = ", ".join(sorted(known))
-        raise ValidationError(
-            f"price_lists: the ERP has no price list '{unknown[0]}' (it has: {names}).",
-            field="price_lists",
-        )
-    session.execute(delete(AllowedPriceList).where(AllowedPriceList.connection_id == connection.id))
-    chosen = sorted(set(ids))
-    session.add_all(AllowedPriceList(connection_id=connection.id, price_list_id=i) for i in chosen)
-    session.flush()
-    return chosen
-
-
-def _list_read(price_list: PriceList) -> PriceListRead:
+def list_read(price_list: PriceList) -> PriceListRead:
     return PriceListRead(
         id=price_list.id,
         name=price_list.name,

@@ -79,6 +79,8 @@ def products_page(
         try:
             if chosen is not None:
                 form["connection"] = str(chosen.id)
+                if user.is_admin:
+                    context["restricted"] = bool(service.allowed_ids(session, chosen.id))
                 lists = service.price_lists(session, keys, user, chosen.id)
                 context["lists"] = lists
                 if lists and form["price_list"] not in {pl.id for pl in lists}:
