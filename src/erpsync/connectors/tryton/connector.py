@@ -24,14 +24,11 @@ from erpsync.connectors.tryton.fields import (
     PROJECT_FIELDS,
     PROJECT_SEARCHABLE,
 )
-from erpsync.connectors.tryton.parents import ParentParties
 from erpsync.connectors.tryton.parties import PARTY, PARTY_TYPES, Parties
-from erpsync.connectors.tryton.persons import Persons
 from erpsync.connectors.tryton.pricing import Pricing
-from erpsync.connectors.tryton.projects import Projects
 from erpsync.connectors.tryton.rpc import TrytonClient
 from erpsync.connectors.tryton.search import RecordSearch
-from erpsync.connectors.tryton.setup import Opened, connect, number
+from erpsync.connectors.tryton.setup import Opened, Records, connect, number, offered, records_of
 from erpsync.connectors.tryton.stream import RecordStream, cursor_order
 from erpsync.sdk import (
     Actor,
@@ -57,7 +54,6 @@ from erpsync.sdk import (
     unknown_connection,
 )
 
-Records = Parties | Persons | Projects
 FIELDS: dict[ActorType, tuple[tuple[Field, ...], tuple[str, ...]]] = {
     ActorType.CUSTOMER: (PARTY_FIELDS, PARTY_SEARCHABLE),
     ActorType.SUPPLIER: (PARTY_FIELDS, PARTY_SEARCHABLE),
@@ -99,8 +95,8 @@ class TrytonConnector(PricingCapability, Connector):
         client = opened.client
         try:
             counts = {}
-            for actor_type in _offered(opened):
-                records = _records(opened, actor_type)
+            for actor_type in offered(opened):
+                records = records_of(opened, actor_type)
                 counts[actor_type] = client.model(
                     records.model, "search_count", records.base_domain()
                 )
@@ -152,7 +148,7 @@ class TrytonConnector(PricingCapability, Connector):
     # --- metadata -----------------------------------------------------------------------
 
     def actor_types(self) -> list[ActorType]:
-        return _offered(self._state())
+        return offered(self._state())
 
     def actor_fields(self, actor_type: ActorType) -> list[Field]:
         self._records(actor_type)
@@ -194,11 +190,11 @@ class TrytonConnector(PricingCapability, Connector):
 
     def _records(self, actor_type: ActorType) -> Records:
         opened = self._state()
-        if actor_type not in _offered(opened):
+        if actor_type not in offered(opened):
             raise ConnectorError(
                 Category.DATA, f"This Tryton connection offers no {actor_type}.", code="type"
             )
-        return _records(opened, actor_type)
+        return records_of(opened, actor_type)
 
     def _search(self, actor_type: ActorType) -> RecordSearch:
         fields, searchable = FIELDS[actor_type]
@@ -299,22 +295,3 @@ class TrytonConnector(PricingCapability, Connector):
             else:
                 results.append(SaveResult(actor.key, changed, actor=stored))
         return results
-
-
-def _offered(opened: Opened) -> list[ActorType]:
-    types = list(opened.rules)
-    if opened.relation_type is not None:
-        types.append(ActorType.PERSON)
-    if opened.projects:
-        types.append(ActorType.PROJECT)
-    return types
-
-
-def _records(opened: Opened, actor_type: ActorType) -> Records:
-    client = opened.client
-    if actor_type in opened.rules:
-        return Parties(client, opened.rules[actor_type])
-    parents = ParentParties(client, opened.rules)
-    if actor_type is ActorType.PERSON and opened.relation_type is not None:
-        return Persons(client, opened.relation_type, parents)
-    return Projects(client, parents, opened.closed_statuses, opened.company)

@@ -9,11 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from erpsync.connectors.tryton.fields import CONFIG_FIELDS
-from erpsync.connectors.tryton.parties import PARTY_TYPES, Rule
+from erpsync.connectors.tryton.parents import ParentParties
+from erpsync.connectors.tryton.parties import PARTY_TYPES, Parties, Rule
+from erpsync.connectors.tryton.persons import Persons
+from erpsync.connectors.tryton.projects import Projects
 from erpsync.connectors.tryton.rpc import TrytonClient
 from erpsync.sdk import ActorType, ConfigValues, config_error
 
 DEFAULT_RELATION = "Employee of"
+Records = Parties | Persons | Projects
 
 
 @dataclass(slots=True)
@@ -162,3 +166,24 @@ def _rules(client: TrytonClient, values: ConfigValues) -> dict[ActorType, Rule]:
             code="customer_categories",
         )
     return rules
+
+
+def offered(opened: Opened) -> list[ActorType]:
+    """The actor types the open connection offers."""
+    types = list(opened.rules)
+    if opened.relation_type is not None:
+        types.append(ActorType.PERSON)
+    if opened.projects:
+        types.append(ActorType.PROJECT)
+    return types
+
+
+def records_of(opened: Opened, actor_type: ActorType) -> Records:
+    """The reader and writer of one offered actor type."""
+    client = opened.client
+    if actor_type in opened.rules:
+        return Parties(client, opened.rules[actor_type])
+    parents = ParentParties(client, opened.rules)
+    if actor_type is ActorType.PERSON and opened.relation_type is not None:
+        return Persons(client, opened.relation_type, parents)
+    return Projects(client, parents, opened.closed_statuses, opened.company)
