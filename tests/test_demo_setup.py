@@ -8,10 +8,12 @@ from sqlalchemy import func, select
 
 from erpsync.accounts.models import User
 from erpsync.connections.models import Connection
+from erpsync.connectors.demo import DemoErp
 from erpsync.crm.models import Company
 from erpsync.db import create_database
-from erpsync.demo_setup import prepare_demo
+from erpsync.demo_setup import NEW_IN_ERP, prepare_demo
 from erpsync.mapping import lists, service
+from erpsync.sdk.model import ActorType
 from erpsync.settings import Settings, ensure_secrets
 from erpsync.sync.models import Link
 
@@ -41,6 +43,16 @@ def test_demo_has_admin_crm_and_an_active_demo_connection_and_is_idempotent(
         ("Demo ERP", "demo", True, True)
     ]
     assert (tmp_path / "demo-erp.sqlite").exists()
+    # customers entered in the ERP after the import: something to import and to connect to
+    with DemoErp(tmp_path / "demo-erp.sqlite") as erp:
+        new = [erp.show(ActorType.CUSTOMER, key) for key in ("10501", "10502", "10503")]
+    assert [a.values["name"] for a in new if a is not None] == [r[0][5:] for r in NEW_IN_ERP]
+    assert any("Entered 3 customers in the demo ERP after the import" in m for m in messages)
+    with database.read_session() as session:
+        unlinked = session.scalars(
+            select(Link.erp_key).where(Link.erp_key.in_(["10501", "10502", "10503"]))
+        ).all()
+    assert unlinked == []
     with database.read_session() as session:  # mapped by automap, lists matched (issue 7)
         customer = service.stored(session, connections[0].id, "Customer")
         statuses = lists.pairs(session, connections[0].id, "project_statuses").erp_to_crm

@@ -21,6 +21,7 @@ from erpsync.connections import service as connections
 from erpsync.connections.models import Connection
 from erpsync.connections.schemas import ConnectionCreate
 from erpsync.connections.service import Keys
+from erpsync.connectors.demo import DemoErp
 from erpsync.connectors.demo.seed import init_database
 from erpsync.crm.demo import load_demo_crm
 from erpsync.db import Database, migrate
@@ -29,6 +30,7 @@ from erpsync.mapping import erp as mapping_erp
 from erpsync.mapping import lists, quickstart
 from erpsync.mapping.models import FieldMapping
 from erpsync.mapping.schemas import ItemPair, ListMappingPut
+from erpsync.sdk.model import ActorType
 from erpsync.secrets import SecretBox
 from erpsync.settings import Settings
 from erpsync.sync.context import utc_now
@@ -41,6 +43,12 @@ DEMO_LOGIN = "admin"
 DEMO_CONNECTION = "Demo ERP"
 DEMO_ERP_FILE = "demo-erp.sqlite"  # also where `erpsync demo erp` looks
 PASSWORD_FILE = "demo-admin-password"
+#: customers the demo ERP gets after the import (not in the CRM, not linked)
+NEW_IN_ERP = [
+    ["name=Tallbacken Snickeri AB", "city=Sundsvall", "country=SE", "currency=SEK"],
+    ["name=Österlen Keramik AB", "city=Simrishamn", "country=SE", "currency=SEK"],
+    ["name=Fjordvik Sjømat AS", "city=Ålesund", "country=NO", "currency=NOK"],
+]
 
 
 @dataclass
@@ -120,6 +128,21 @@ def _import_and_sync(settings: Settings, db: Database, progress: Callable[[str],
         assert found is not None
         found.sync_enabled = True
     progress("Imported; sync is on (every 5 minutes, or Sync now on the Sync screen).")
+    _new_in_erp(settings.data_dir / DEMO_ERP_FILE, progress)
+
+
+def _new_in_erp(erp_path: Path, progress: Callable[[str], None]) -> None:
+    """A few customers entered in the demo ERP after the import, so a new user finds ERP
+    records that are not in the CRM yet: to import (sync off) or to connect a company to."""
+    with DemoErp(erp_path) as erp:
+        keys = [
+            erp.insert(ActorType.CUSTOMER, erp.parse(ActorType.CUSTOMER, row)).key
+            for row in NEW_IN_ERP
+        ]
+    progress(
+        f"Entered {len(keys)} customers in the demo ERP after the import "
+        f"({', '.join(keys)}): import them, or connect a company to one on its ERP tab."
+    )
 
 
 def _demo_connection(settings: Settings, db: Database, progress: Callable[[str], None]) -> None:
