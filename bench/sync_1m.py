@@ -17,7 +17,10 @@ the process's maximum resident set (`wait4`). dlt runs from its own venv
 
     .venv/bin/python bench/sync_1m.py [--rows 1000000] [--skip dlt,sqla,raw] [--keep]
 
-Creates its databases (uniquely named) and drops them afterwards (unless --keep).
+Creates its databases (uniquely named) and drops them afterwards (unless --keep). To see
+what dominates, `BENCH_SPY=PATH` samples each erpsync run with py-spy (installed into
+the dlt venv: `bench/.venv-dlt/bin/pip install py-spy`), `BENCH_PROFILE=PATH` profiles
+it with cProfile.
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ def measure(name: str, command: list[str], rows: int | None = None) -> Step:
         text, problems = out.read().strip(), err.read()
     if process.returncode != 0:
         raise SystemExit(f"{name} failed ({process.returncode}):\n{problems[-4000:]}")
-    answer = json.loads(text.splitlines()[-1]) if text else {}
+    answers = [line for line in text.splitlines() if line.startswith("{")]
+    answer = json.loads(answers[-1]) if answers else {}
     count = rows if rows is not None else int(answer.get("rows", 0))
     step = Step(name, seconds, count, usage.ru_maxrss / 1024, answer)
     print(f"  {name:<44} {step.rows:>10,} rows {seconds:8.2f} s {step.rate:>10,.0f} rows/s "
@@ -105,7 +109,13 @@ def dlt(mode: str, db: Databases, folder: str) -> list[str]:
 
 def erpsync(db: Databases, folder: str, cid: int, mode: str = "") -> list[str]:
     url = db.crm.render_as_string(hide_password=False)
-    return [PYTHON, str(HERE / "_sync_erpsync.py"), "run", url, folder, str(cid), mode]
+    command = [PYTHON, str(HERE / "_sync_erpsync.py"), "run", url, folder, str(cid), mode]
+    spy = os.environ.get("BENCH_SPY")  # sample each run with py-spy into BENCH_SPY.<mode>
+    if spy and mode != "start":
+        out = f"{spy}.{mode or 'run'}.{time.monotonic_ns()}"
+        return [str(DLT_VENV / "bin" / "py-spy"), "record", "--format", "raw", "-r", "50",
+                "-o", out, "--", *command]  # fmt: skip
+    return command
 
 
 def run_all(args: argparse.Namespace, db: Databases, folder: str) -> dict[str, Step]:

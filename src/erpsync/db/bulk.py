@@ -23,7 +23,7 @@ from sqlalchemy import Column, ColumnElement, Table, any_, bindparam, insert, te
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 Row = dict[str, Any]
 #: Below this many rows a plain executemany is as fast and needs no sequence round trip.
@@ -61,7 +61,9 @@ def insert_returning_ids(session: Session, table: Table, rows: Sequence[Row]) ->
     return ids
 
 
-def among(session: Session, column: ColumnElement[Any], values: Sequence[Any]) -> Any:
+def among(
+    session: Session, column: ColumnElement[Any] | InstrumentedAttribute[Any], values: Sequence[Any]
+) -> Any:
     """`column IN values` for a batch of keys or ids: on PostgreSQL one array parameter
     (`= ANY(…)`, a short statement the driver need not parse anew for each batch),
     elsewhere an expanding IN."""

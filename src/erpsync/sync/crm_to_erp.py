@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from erpsync.db import bulk
 from erpsync.errors import Category
 from erpsync.mapping.transform import to_crm, to_erp
 from erpsync.sdk.errors import ConnectorError
@@ -216,7 +217,7 @@ def open_conflicts(session: Session, link_ids: list[int]) -> set[tuple[int, str]
         return set()
     found = session.execute(
         select(Conflict.link_id, Conflict.field).where(
-            Conflict.link_id.in_(link_ids), Conflict.resolved_at.is_(None)
+            bulk.among(session, Conflict.link_id, link_ids), Conflict.resolved_at.is_(None)
         )
     ).all()
     return {(link_id, name) for link_id, name in found}
@@ -231,21 +232,21 @@ def run_kind(ctx: RunContext, kind: str, mappings: Sequence[TypeMapping], resync
     position = 0 if resync or not stored else int(stored)
     while True:
         with ctx.database.read_session() as session:
-            found = crmrows.linked_changes(
-                session, kind, ctx.connection_id, types, position, MAX_ROWS
+            rows = crmrows.linked_changes(
+                session, kind, ctx.connection_id, types, position, MAX_ROWS, ctx.codes
             )
-            ids = [record_id for record_id, _ in found]
-            rows = crmrows.read(session, kind, ids, ctx.codes)
+            ids = list(rows)
             link_rows = links.by_crm_ids(session, ctx.connection_id, kind, ids, types)
             waiting = open_conflicts(session, [link.id for link in link_rows if link.id])
-        if not found:
+        if not rows:
             return
         batch = CrmBatch(ctx, kind, mappings, rows, link_rows, waiting)
         batch.push()
+        last = int(rows[ids[-1]]["change_pos"])
         with ctx.batch() as session:
             batch.write(session)
-            journal.set_cursor(session, ctx.connection_id, stream, str(found[-1][1]))
-        position = found[-1][1]
+            journal.set_cursor(session, ctx.connection_id, stream, str(last))
+        position = last
         ctx.report(stream)
-        if len(found) < MAX_ROWS:
+        if len(rows) < MAX_ROWS:
             return

@@ -83,7 +83,7 @@ def read(session: Session, kind: str, ids: Iterable[int], codes: ListCodes) -> d
     if not wanted:
         return {}
     table = TABLES[kind]
-    found = session.execute(select(table).where(table.c.id.in_(wanted))).all()
+    found = session.execute(select(table).where(bulk.among(session, table.c.id, wanted))).all()
     return {raw.id: _to_row(kind, raw, codes) for raw in found}
 
 
@@ -101,20 +101,31 @@ def ids_by_number(session: Session, numbers: Iterable[str]) -> dict[str, int]:
     return {number: record_id for number, record_id in rows}
 
 
+def _not_null(table: Table) -> dict[str, Any]:
+    """NOT NULL columns → their scalar default (None: none, or a callable one)."""
+    found: dict[str, Any] = {}
+    for column in table.columns:
+        if not column.nullable:
+            default = getattr(column.default, "arg", None)
+            found[column.key] = None if callable(default) else default
+    return found
+
+
+_NOT_NULL = {kind: _not_null(table) for kind, table in TABLES.items()}
+
+
 def columns(kind: str, values: dict[str, Any], codes: ListCodes) -> dict[str, Any]:
     """CRM values → column values; None into a NOT NULL column takes its default or fails."""
-    table = TABLES[kind]
+    lists, not_null = _LISTS[kind], _NOT_NULL[kind]
     out: dict[str, Any] = {}
     for key, value in values.items():
-        if key in _LISTS[kind]:
-            out[f"{key}_id"] = codes.item_id(_LISTS[kind][key], key, value)
+        if key in lists:
+            out[f"{key}_id"] = codes.item_id(lists[key], key, value)
             continue
-        column = table.c[key]
-        if value is None and not column.nullable:
-            default = getattr(column.default, "arg", None)
-            if default is None or callable(default):
+        if value is None and key in not_null:
+            value = not_null[key]
+            if value is None:
                 raise DataError(f"{key}: the CRM {kind} needs a value here", field=key)
-            value = default
         out[key] = value
     return out
 
@@ -168,9 +179,10 @@ def linked_changes(
     actor_types: Sequence[str],
     position: int,
     limit: int,
-) -> list[tuple[int, int]]:
-    """(id, change_pos) of records written after `position` that have an active link of
-    these actor types in this connection, in position order (R-SYNC-2)."""
+    codes: ListCodes,
+) -> dict[int, CrmRow]:
+    """Records written after `position` that have an active link of these actor types in
+    this connection, by id in position order, with their values: one query (R-SYNC-2)."""
     table = TABLES[kind]
     links = Link.__table__
     linked = exists().where(
@@ -183,9 +195,9 @@ def linked_changes(
         )
     )
     rows = session.execute(
-        select(table.c.id, table.c.change_pos)
+        select(table)
         .where(table.c.change_pos > position, linked)
         .order_by(table.c.change_pos, table.c.id)
         .limit(limit)
     ).all()
-    return [(int(record_id), int(pos)) for record_id, pos in rows]
+    return {int(raw.id): _to_row(kind, raw, codes) for raw in rows}

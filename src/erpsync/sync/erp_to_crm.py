@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from erpsync.db import bulk
 from erpsync.errors import Category
 from erpsync.mapping.transform import to_crm
 from erpsync.sdk.model import Actor
@@ -102,7 +103,8 @@ class ErpBatch:
         if link_ids and any(rule.policy == "manual" for rule in tm.fields):
             found = session.execute(
                 select(Conflict.link_id, Conflict.field).where(
-                    Conflict.link_id.in_(link_ids), Conflict.resolved_at.is_(None)
+                    bulk.among(session, Conflict.link_id, link_ids),
+                    Conflict.resolved_at.is_(None),
                 )
             ).all()
             self.open_conflicts = {(link_id, erp_key) for link_id, erp_key in found}

@@ -87,7 +87,7 @@ def by_erp_keys(
         select(LINKS).where(
             LINKS.c.connection_id == connection_id,
             LINKS.c.actor_type == actor_type,
-            LINKS.c.erp_key.in_(wanted),
+            bulk.among(session, LINKS.c.erp_key, wanted),
             _live(),
         )
     ).all()
@@ -106,7 +106,7 @@ def by_crm_ids(
         .where(
             LINKS.c.connection_id == connection_id,
             LINKS.c.crm_kind == kind,
-            LINKS.c.crm_id.in_(wanted),
+            bulk.among(session, LINKS.c.crm_id, wanted),
             LINKS.c.actor_type.in_(list(actor_types)),
             LINKS.c.state == LINK_ACTIVE,
         )
