@@ -76,7 +76,7 @@ def search_products(
 
 
 @router.get(
-    "/connections/{connection_id}/price-lists/{price_list_id}/products/{code}",
+    "/connections/{connection_id}/price-lists/{price_list_id}/products/{code:path}",
     response_model=ProductRead,
 )
 def get_product(

@@ -107,7 +107,7 @@ def _pager(form: dict[str, str], offset: int, total: int, shown: int) -> dict[st
     }
 
 
-@router.get("/products/{connection_id}/{price_list_id}/{code}", response_class=HTMLResponse)
+@router.get("/products/{connection_id}/{price_list_id}/{code:path}", response_class=HTMLResponse)
 def product_page(
     request: Request,
     connection_id: RecordId,
@@ -117,6 +117,7 @@ def product_page(
     database: DatabaseDep,
     keys: KeysDep,
 ) -> HTMLResponse:
+    back = "/products?" + urlencode({"connection": connection_id, "price_list": price_list_id})
     with database.read_session() as session:
         connection = service.connection_for(session, user, connection_id)
         try:
@@ -126,9 +127,8 @@ def product_page(
         except NotFound:
             raise
         except ErpSyncError as exc:
-            context = {"connection": connection, "erp_error": exc.message, "product": None}
-            return render(request, "products/detail.html", context, status=503)
-    back = "/products?" + urlencode({"connection": connection_id, "price_list": price_list_id})
+            context = {"connection": connection, "erp_error": exc.message, "back": back}
+            return render(request, "products/detail.html", {**context, "product": None}, 503)
     context = {
         "connection": connection,
         "price_list": price_list,
