@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from erpsync.crm import service
 from erpsync.crm.demo import load_demo_crm
-from erpsync.crm.schemas import CompanyCreate, PersonCreate
+from erpsync.crm.schemas import CompanyCreate, PersonCreate, ProjectCreate
 from erpsync.db import Database
 from tests.crm.helpers import counts, seed_lists
 
@@ -201,3 +201,23 @@ def test_pages_speak_swedish_to_a_swedish_browser(
     assert "Detaljer" in page.text and "Redigera" in page.text
     form = admin_client.get("/companies/new", headers=headers)
     assert "Nytt företag" in form.text and "Ort" in form.text
+
+
+def test_standard_list_items_speak_swedish_too(
+    admin_client: TestClient, database: Database
+) -> None:
+    """Categories and project statuses are the product's own words: a Swedish page shows
+    them in Swedish, on the record and in the form's choices; the stored codes stay."""
+    seed_lists(database)
+    company_id = _company(database, category="prospect")
+    with database.session() as session:
+        service.create_project(
+            session, ProjectCreate(name="Lager", status="on_hold", company_id=company_id)
+        )
+    headers = {"Accept-Language": "sv-SE,sv;q=0.9"}
+    page = admin_client.get(f"/companies/{company_id}", headers=headers)
+    assert "Prospekt" in page.text and "Vilande" in page.text
+    assert "Prospect" not in page.text and "On hold" not in page.text
+    form = admin_client.get(f"/companies/{company_id}/edit", headers=headers)
+    assert re.search(r'<option value="prospect"\s+selected>Prospekt</option>', form.text)
+    assert "Prospect" in admin_client.get(f"/companies/{company_id}").text
