@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     port: int = 8000
     connector_timeout: float = Field(default=30.0, gt=0)
     sync_interval: int = Field(default=300, ge=10, description="Seconds between scheduled runs.")
+    sync_lease_seconds: int = Field(
+        default=60, ge=5, le=3600, description="A running sync run's lease, renewed as it goes."
+    )
     sync_log_retention_days: int = Field(
         default=90, ge=0, description="Days the sync log is kept; purged daily. 0 = forever."
     )

@@ -3,8 +3,9 @@
 
     python -m tests.sync.crash_worker DATABASE_URL DATA_DIR CONNECTION_ID ATTEMPT
 
-`ATTEMPT` moves this process's clock on by that many lease lifetimes, so a resumed
-run takes over the lease a killed one left behind, as it would once the lease expired.
+`ATTEMPT` moves this process's clock on by that many (short, running) lease lifetimes,
+so a resumed run takes over the lease a killed one left behind, as it does once the
+lease expired: about a minute after the kill, since a live run keeps renewing it.
 Prints the run's result as JSON.
 """
 
@@ -28,7 +29,7 @@ def main(url: str, data_dir: str, connection_id: int, attempt: int) -> None:
     settings, _ = ensure_secrets(Settings(data_dir=Path(data_dir)))
     keys = Keys(SecretBox(settings.secret_keys), settings.session_secret)
     database = create_database(url)
-    shift = (lease.DEFAULT_TTL * 1.1) * attempt
+    shift = (lease.RUN_TTL * 1.1) * attempt
 
     def clock() -> datetime:
         return engine.utc_now() + shift
@@ -36,7 +37,7 @@ def main(url: str, data_dir: str, connection_id: int, attempt: int) -> None:
     with database.session() as session:
         connection = session.get(Connection, connection_id)
         assert connection is not None
-        requested = runs.request(session, connection, clock())
+        requested = runs.request(session, connection, clock(), ttl=lease.RUN_TTL)
         assert requested.started, "a live run still holds the lease"
         run_id = requested.run.id
     result = engine.execute(database, keys, run_id, backoff=NO_WAIT, clock=clock)

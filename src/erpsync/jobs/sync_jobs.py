@@ -3,15 +3,17 @@
 A run is requested (and its lease taken) before the job is enqueued; the job claims it
 (queued → running, once) and executes it. A job delivered twice (a broker redelivers
 after a worker died, or after its visibility timeout) finds the run claimed and does
-nothing: a run is never executed twice at once. A run whose worker died keeps its
-lease until it expires; the next scheduled run takes it over and resumes from the
-stored cursors (a run whose lease was taken over cannot commit: fencing). A `retry`
+nothing: a run is never executed twice at once. A running run renews its short lease
+(`ERPSYNC_SYNC_LEASE_SECONDS`, 60 s) at every batch and by a heartbeat; a run whose
+worker died keeps it at most that long, then the next run takes it over and resumes
+from the stored cursors (a run whose lease was taken over cannot commit: fencing). A `retry`
 run first re-applies its dead letters (`sync.deadletters`).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
@@ -45,7 +47,8 @@ def sync_run(env: JobEnv, args: JobArgs) -> dict[str, Any]:
         retried = deadletters.prepare(env.database, env.keys, run_id)
     except Exception:  # the run itself meets the same failure and records it
         log.warning("preparing the retry of run %s failed", run_id, exc_info=True)
-    result = engine.execute(env.database, env.keys, run_id)
+    ttl = timedelta(seconds=env.settings.sync_lease_seconds)
+    result = engine.execute(env.database, env.keys, run_id, lease_ttl=ttl)
     if result.state == "succeeded" and retried:
         deadletters.settle(env.database, retried, since)
     return {"run_id": result.run_id, "state": result.state, "counts": result.counts}

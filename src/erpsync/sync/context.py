@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -43,6 +43,9 @@ class RunContext:
     outranking: Outranking = field(default_factory=Outranking)  # R-MAP-6
     backoff: Backoff = field(default_factory=Backoff)
     clock: Callable[[], datetime] = utc_now
+    # How far each batch renews the lease: a sync run's short one (renewed between
+    # batches by `sync.heartbeat` too), else the long default (imports, retries' prepare).
+    lease_ttl: timedelta = lease.DEFAULT_TTL
     progress: Callable[[RunContext, str], None] | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
     plan: list[dict[str, Any]] = field(default_factory=list)
@@ -58,7 +61,7 @@ class RunContext:
         try:
             yield session
             if self.token is not None:
-                lease.check(session, self.connection_id, self.token, self.clock())
+                lease.check(session, self.connection_id, self.token, self.clock(), self.lease_ttl)
             if self.dry_run:
                 session.rollback()
             else:

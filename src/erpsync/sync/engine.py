@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from erpsync.connections import hosts
@@ -28,6 +28,7 @@ from erpsync.sdk.host import ConnectorHost
 from erpsync.sync import crm_creates, crm_to_erp, erp_stream, lease, policies, rules
 from erpsync.sync.context import RunContext, utc_now
 from erpsync.sync.crmrows import ListCodes
+from erpsync.sync.heartbeat import Heartbeat
 from erpsync.sync.models import SyncRun
 from erpsync.sync.priority import Outranking
 from erpsync.sync.retry import Backoff, category_of, message_of
@@ -113,17 +114,24 @@ def execute(
     clock: Callable[[], datetime] = utc_now,
     progress: Progress | None = None,
     host_factory: Callable[[str, float], ConnectorHost] | None = None,
+    lease_ttl: timedelta = lease.RUN_TTL,
 ) -> RunResult:
     """Carry out a requested run; never raises for the run's own failures.
 
     The connector is the connection's own (`hosts.Endpoint`: installed or remote);
-    `host_factory(connector_key, timeout)` replaces it where a test wraps the host."""
+    `host_factory(connector_key, timeout)` replaces it where a test wraps the host.
+    While it runs, the run holds its lease for `lease_ttl` at a time, renewed by every
+    batch and by a heartbeat (`sync.heartbeat`)."""
     job = _start(database, keys, run_id, clock())
     began = time.monotonic()
     endpoint = job.endpoint
     host: ConnectorHost | None = None
     ctx: RunContext | None = None
+    beat: Heartbeat | None = None
+    failure: Exception | None = None
     try:
+        if job.token is not None:
+            beat = Heartbeat(database, job.connection_id, job.token, lease_ttl, clock).start()
         retry = backoff or Backoff()
         # A remote service is asked who it is here: unreachable is transient, retried.
         if host_factory is None:
@@ -136,6 +144,7 @@ def execute(
             codes = ListCodes(session)
         ctx = RunContext(database, job.connection_id, job.run_id, job.token, host, codes)
         ctx.dry_run, ctx.backoff, ctx.clock = job.dry_run, retry, clock
+        ctx.lease_ttl = lease_ttl
         ctx.progress = _progress_writer(progress)
         check_identity(ctx)
         with database.read_session() as session:
@@ -145,14 +154,16 @@ def execute(
         _passes(ctx, mappings, job.resync)
     except Exception as exc:
         log.warning("sync run %s failed: %s", run_id, exc, exc_info=True)
-        return _finish(database, job, ctx, began, clock(), exc)
+        failure = exc
     finally:
+        if beat is not None:
+            beat.stop()  # before the lease is released in `_finish`
         try:
             if host is not None:
                 host.close()
         except Exception:
             log.debug("closing the connector failed", exc_info=True)
-    return _finish(database, job, ctx, began, clock(), None)
+    return _finish(database, job, ctx, began, clock(), failure)
 
 
 def _progress_writer(callback: Progress | None) -> Progress:

@@ -1,10 +1,14 @@
 """At most one run per connection across all processes (R-SYNC-10): a lease row with a
 holder, an expiry and a fencing token that grows on every take-over.
 
-A run takes the lease when it is requested and checks it in every batch transaction
-(`check`, which also extends it): a run whose lease expired and was taken over cannot
-commit anything. The check is an UPDATE, so on PostgreSQL it holds the row lock until
-the batch commits and a taker waits for it.
+A run takes the lease when it is requested, for `DEFAULT_TTL` (it may wait in a queue
+for a worker, and nothing renews it there). Once running it holds a short lease
+(`RUN_TTL`, the setting `ERPSYNC_SYNC_LEASE_SECONDS`) that it renews in every batch
+transaction (`check`) and from a heartbeat thread while it waits on the ERP
+(`sync.heartbeat`), so a run killed for real frees its connection within a minute,
+while a slow live one keeps it. A run whose lease expired and was taken over cannot
+commit anything: the check is an UPDATE on our token, so on PostgreSQL it holds the row
+lock until the batch commits and a taker waits for it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from erpsync.errors import TransientError
 from erpsync.sync.models import Lease
 
 LEASES: Table = Lease.__table__  # type: ignore[assignment]
-DEFAULT_TTL = timedelta(minutes=10)
+DEFAULT_TTL = timedelta(minutes=10)  # a queued run, an import: nothing renews it often
+RUN_TTL = timedelta(seconds=60)  # a running sync run, renewed by batches and heartbeat
 
 
 class LeaseLost(TransientError):
@@ -74,16 +79,21 @@ def take(
     return Taken(token, row.holder)
 
 
-def check(
-    session: Session, connection_id: int, token: int, now: datetime, ttl: timedelta = DEFAULT_TTL
-) -> None:
-    """Inside a batch transaction: raise LeaseLost unless the lease is still ours."""
+def renew(session: Session, connection_id: int, token: int, now: datetime, ttl: timedelta) -> bool:
+    """Extend the lease to `now + ttl` if the token is still ours; False when it is not."""
     done = session.execute(
         update(LEASES)
         .where(LEASES.c.connection_id == connection_id, LEASES.c.token == token)
         .values(expires_at=now + ttl)
     )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def check(
+    session: Session, connection_id: int, token: int, now: datetime, ttl: timedelta = DEFAULT_TTL
+) -> None:
+    """Inside a batch transaction: raise LeaseLost unless the lease is still ours."""
+    if not renew(session, connection_id, token, now, ttl):
         raise LeaseLost(
             "Another run took over this connection's sync; this run stopped without "
             "writing its last batch."

@@ -9,7 +9,7 @@ old run is marked failed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -45,10 +45,12 @@ def request(
     resync: str | None = None,
     user_id: int | None = None,
     retry: list[int] | None = None,
+    ttl: timedelta = lease.DEFAULT_TTL,
 ) -> Requested:
     """A new queued run holding the lease, or the run that holds it now.
 
-    `retry`: dead letters to retry first (kind `retry`, see `sync.deadletters`)."""
+    `retry`: dead letters to retry first (kind `retry`, see `sync.deadletters`).
+    `ttl`: how long the lease is held until the run starts and renews it itself."""
     kind = kind_for(resync) if not retry else RETRY
     if connection.deleted_at is not None:
         raise NotFound(f"No connection with id {connection.id}.")
@@ -59,7 +61,7 @@ def request(
         )
     if not connection.sync_enabled and not dry_run:
         raise ConfigError(f"Sync is off for the connection '{connection.name}'; switch it on.")
-    taken = lease.take(session, connection.id, "run:new", now)
+    taken = lease.take(session, connection.id, "run:new", now, ttl)
     if taken.token is None:
         running = _run_of(session, taken.holder) or latest_active(session, connection.id)
         if running is None:
