@@ -46,6 +46,26 @@ def test_purge_deletes_old_log_entries(env: SyncEnv, cli: CliRunner) -> None:
     assert env.count(SyncLogEntry) == 1
 
 
+def test_purge_follows_the_retention_setting(
+    env: SyncEnv, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [
+        {"connection_id": env.connection_id, "logged_at": utc_now() - timedelta(days=age),
+         "action": "to_crm", "field": str(age)}
+        for age in (200, 20, 5)
+    ]  # fmt: skip
+    with env.database.session() as session:
+        session.execute(insert(SyncLogEntry), rows)
+    monkeypatch.setenv("ERPSYNC_SYNC_LOG_RETENTION_DAYS", "0")
+    kept = cli.invoke(app, ["purge"])
+    assert kept.exit_code == 0 and "kept forever" in kept.stdout, kept.output
+    assert env.count(SyncLogEntry) == 3
+    monkeypatch.setenv("ERPSYNC_SYNC_LOG_RETENTION_DAYS", "10")
+    done = cli.invoke(app, ["purge", "--json"])
+    assert json.loads(done.stdout[done.stdout.index("{") :]) == {"deleted": 2, "days": 10}
+    assert env.count(SyncLogEntry) == 1
+
+
 def test_delete_policy_is_shown_set_and_checked(env: SyncEnv, cli: CliRunner) -> None:
     assert "delete policy flag" in cli.invoke(app, ["delete-policy", "Demo ERP"]).stdout
     assert "delete policy unlink" in cli.invoke(app, ["delete-policy", "Demo ERP", "unlink"]).stdout

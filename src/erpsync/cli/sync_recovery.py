@@ -23,13 +23,25 @@ outbox_app = typer.Typer(help="CRM→ERP creates waiting for review.", no_args_i
 
 @friendly
 def purge(
-    days: int = typer.Option(retention.DEFAULT_DAYS, help="Keep this many days of the log."),
+    days: int | None = typer.Option(
+        None, help="Keep this many days of the log (default: ERPSYNC_SYNC_LOG_RETENTION_DAYS)."
+    ),
     connection: str | None = typer.Option(None, help="Only this connection (name or id)."),
     user: str | None = UserOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Delete sync log entries older than the retention (default 90 days)."""
-    db = database(load())
+    """Delete sync log entries older than the retention (the setting, default 90 days;
+    the server also purges once a day)."""
+    settings = load()
+    if days is None:
+        days = settings.sync_log_retention_days
+        if days == 0:
+            if as_json:
+                print_json({"deleted": 0, "days": 0})
+            else:
+                console.print("The sync log is kept forever (retention 0); nothing purged.")
+            return
+    db = database(settings)
     connection_id = None
     if connection is not None:
         with db.read_session() as session:
