@@ -3,7 +3,8 @@
 customers entered in the demo ERP after the demo's import, open one and see its ERP tab
 live, connect another company by searching, create one in the ERP, change a customer in the
 demo ERP, switch sync on, press Sync now and find the field change in the sync log
-(R-IMP-3, R-TAB-1, R-TAB-2, R-TAB-3, R-SYNC-1, R-SYNC-9, R-SEM-6, R-UI-2). Screenshots."""
+(R-IMP-3, R-TAB-1, R-TAB-2, R-TAB-3, R-SYNC-1, R-SYNC-9, R-SEM-6, R-UI-2). No page of the
+walk fails to load a resource or throws. Screenshots."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ def test_a_new_user_walks_the_demo(
     tab_cache().clear()
     demo = prepare_demo(settings, sqlite_database)
     url = live_server.url
+    failures: list[str] = []  # a failed resource or script error on any page of the walk
+    page.on("console", lambda m: failures.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: failures.append(str(error)))
     page.goto(url + "/login")
     page.fill("input[name=login]", demo.login)
     page.fill("input[name=password]", demo.password)
@@ -132,3 +136,4 @@ def test_a_new_user_walks_the_demo(
     page.click("table tbody tr >> text=Tallbacken Snickeri AB")
     expect(page.locator("main")).to_contain_text("Härnösand")
     shots(page, "company-after-sync")
+    assert failures == []
