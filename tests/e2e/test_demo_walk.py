@@ -65,8 +65,11 @@ def test_a_new_user_walks_the_demo(
     page.fill("input[name=password]", demo.password)
     page.click("button[type=submit]")
 
-    # the demo starts imported with sync on; importing needs it off
-    page.goto(url + "/sync")
+    # the demo starts imported with sync on; the import wizard says to switch it off first
+    page.click("nav >> text=Import")
+    page.click("#import-step-1 button[type=submit]")
+    expect(page.locator(".flash.error")).to_contain_text("switch it off before importing")
+    page.click("#import-sync-screen")
     row = page.locator("#erp-connections tr", has_text="Demo ERP")
     expect(row.locator(".sync-switch button")).to_have_text("On")
     shots(page, "sync-screen")
