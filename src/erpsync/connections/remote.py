@@ -63,9 +63,3 @@ def fields(url: str, secret: str, timeout: float) -> list[Field]:
 def signed(values: dict[str, Any], url: str, secret: str) -> dict[str, Any]:
     """What a test token of a remote connection signs: the values and the target."""
     return {**values, URL_KEY: url, SECRET_KEY: secret}
-
-
-def opened_host(box: SecretBox, connection: Connection) -> ConnectorHost:
-    """A host of a remote connection's service (not opened yet)."""
-    url, secret = target(box, None, None, connection)
-    return host(url, secret, connection.timeout)

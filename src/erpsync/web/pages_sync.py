@@ -20,7 +20,7 @@ from erpsync.accounts.models import User
 from erpsync.api.connections import KeysDep
 from erpsync.api.deps import DatabaseDep, RecordId, check_csrf
 from erpsync.api.problems import error_problem
-from erpsync.connections import catalog, remote, service
+from erpsync.connections import catalog, hosts, remote, service
 from erpsync.connections.models import REMOTE_CONNECTOR, Connection
 from erpsync.connections.schemas import ConnectionRead
 from erpsync.connections.service import Keys
@@ -66,11 +66,7 @@ def _fields(connector: str) -> tuple[list[dict[str, Any]], str | None]:
 def _stored_fields(keys: Keys, connection: Connection) -> tuple[list[dict[str, Any]], str | None]:
     """An edited connection's fields; List fields offer the items its ERP lists now."""
     try:
-        host = (
-            remote.opened_host(keys.box, connection)
-            if connection.is_remote
-            else catalog.host(connection.connector_key, connection.timeout)
-        )
+        host = hosts.host_for(keys, connection)
         fields = [catalog.field_dict(field) for field in host.config_fields()]
     except (ErpSyncError, ConnectorError) as exc:
         return [], getattr(exc, "message", None) or getattr(exc, "user_explanation", str(exc))
