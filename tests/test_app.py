@@ -51,3 +51,12 @@ def test_unknown_pages_render_an_html_error(admin_client: TestClient) -> None:
     response = admin_client.get("/no/such/page")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_error_pages_speak_the_users_language(admin_client: TestClient) -> None:
+    swedish = {"Accept-Language": "sv-SE,sv;q=0.9"}
+    unknown = admin_client.get("/no/such/page", headers=swedish)
+    assert "<h1>Hittades inte</h1>" in unknown.text and "Not Found" not in unknown.text
+    missing = admin_client.get("/companies/999999", headers=swedish)
+    assert missing.status_code == 404 and "<h1>Hittades inte</h1>" in missing.text
+    assert "<h1>Not found</h1>" in admin_client.get("/companies/999999").text
