@@ -1,6 +1,8 @@
 """`erpsync connector list`: the installed connectors (R-SDK-1, R-UI-3);
 `erpsync connector serve KEY`: one of them as a remote service (R-SDK-7);
-`erpsync connector new NAME`: a new connector package to start from (R-SDK-9).
+`erpsync connector new NAME`: a new connector package to start from (R-SDK-9);
+`erpsync connector sql-mapping`: a mapping text for the SQL connector proposed from a
+database's tables (R-CON-1).
 
 A plug-in that fails to load is listed with its error instead of breaking the list.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import typer
@@ -91,3 +94,42 @@ def connector_new(
         raise fail(str(exc)) from None
     console.print(f"Wrote {path}", highlight=False)
     console.print(f"Next: cd {path} && pip install -e . && pytest", highlight=False)
+
+
+@app.command("sql-mapping")
+@friendly
+def connector_sql_mapping(
+    config: list[str] = typer.Option(
+        [],
+        "--config",
+        "-c",
+        help="dialect, host, port, database, user, password as KEY=VALUE (repeat).",
+    ),
+    config_file: Path | None = typer.Option(
+        None, help="YAML or JSON file of those values (the one `connection add` takes)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the text to this file instead of printing it."
+    ),
+) -> None:
+    """Propose the SQL connector's mapping text from a database's tables and columns.
+
+    Edit the text (filters, stamps, types), then give it as the connection's `mapping`.
+    """
+    from erpsync.cli.connections import config_values
+    from erpsync.connections.values import normalise
+    from erpsync.connectors.sql import SqlConnector, propose_for
+
+    fields = [f for f in SqlConnector().config_fields() if f.key != "mapping"]
+    given = config_values(config, config_file)
+    given.pop("mapping", None)  # a connection's whole configuration file may be given
+    values = normalise(fields, given, {})
+    try:
+        text = propose_for(values)
+    except ConnectorError as exc:
+        raise fail(exc.user_explanation) from None
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"Wrote {output}; edit it, then use it as the connection's mapping.")

@@ -14,7 +14,7 @@ from erpsync.connectors.sql.database import make_engine, target_of, translated
 from erpsync.connectors.sql.mapping import MappingError, MappingSpec, parse_mapping
 from erpsync.connectors.sql.pricing import Pricing, parse_pricing, reflect_pricing
 from erpsync.connectors.sql.query import ActorQuery
-from erpsync.connectors.sql.schema import Schema, reflect
+from erpsync.connectors.sql.schema import Schema, propose_mapping, reflect
 from erpsync.sdk import Access, ConfigValues, ConnectorError, Field, FieldType, config_error
 
 DEFAULT_OVERLAP = 60
@@ -103,6 +103,19 @@ class Opened:
 
     def translated(self) -> Any:
         return translated(self.target, self.password)
+
+
+def propose_for(values: ConfigValues) -> str:
+    """A mapping text proposed from the schema of the database these values reach (the
+    `mapping` value itself is not needed); failures are `ConnectorError`s without the
+    password, like those of `test_config`."""
+    target, url, password = target_of(values)
+    engine = make_engine(target, url)
+    try:
+        with translated(target, password):
+            return propose_mapping(engine)
+    finally:
+        engine.dispose()
 
 
 def _stamp_problems(mapping: MappingSpec, schema: Schema) -> list[str]:
