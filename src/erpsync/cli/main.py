@@ -10,6 +10,7 @@ from erpsync.cli import (
     connections,
     connectors,
     crm,
+    crm_records,
     db,
     demo,
     exchange,
@@ -34,6 +35,8 @@ app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.group_app, name="group")
 app.add_typer(accounts.token_app, name="token")
 app.add_typer(crm.company_app, name="company")
+app.add_typer(crm_records.person_app, name="person")
+app.add_typer(crm_records.project_app, name="project")
 app.add_typer(crm.crm_app, name="crm")
 app.add_typer(connectors.app, name="connector")
 app.add_typer(connections.connection_app, name="connection")
