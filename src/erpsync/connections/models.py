@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from erpsync.db.base import Base, BigId, Timestamps
+from erpsync.db.base import Base, BigId, Timestamps, UtcDateTime
 
 SCOPE_EVERYONE = "everyone"
 SCOPE_GRANTS = "grants"
@@ -55,14 +54,14 @@ class Connection(Timestamps, Base):
     priority: Mapped[int] = mapped_column(Integer, default=1)
     sync_interval: Mapped[int] = mapped_column(Integer, default=300)
     timeout: Mapped[float] = mapped_column(Float, default=30.0)
-    last_test_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_test_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     last_test_ok: Mapped[bool | None] = mapped_column(Boolean, default=None)
     last_test_message: Mapped[str | None] = mapped_column(Text, default=None)
     erp_instance_id: Mapped[str | None] = mapped_column(String(200), default=None)
     paused_reason: Mapped[str | None] = mapped_column(Text, default=None)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     values: Mapped[list[ConnectionValue]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ConnectionValue.key"
@@ -118,4 +117,4 @@ class UsedTestToken(Base):
     __tablename__ = "connection_test_tokens"
 
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

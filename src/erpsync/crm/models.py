@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from erpsync.db.base import Base, BigId, Timestamps
+from erpsync.db.base import Base, BigId, Timestamps, UtcDateTime
 from erpsync.db.positions import ChangeTracked
 
 # The CRM lists a record field can point to; list items have a code and a name.
@@ -41,7 +41,7 @@ class CrmRecord(ChangeTracked, Timestamps):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class Company(CrmRecord, Base):

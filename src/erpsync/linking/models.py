@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from erpsync.db.base import Base, utcnow
+from erpsync.db.base import Base, UtcDateTime, utcnow
 from erpsync.sync.models import Json
 
 
@@ -25,4 +25,4 @@ class TabSnapshot(Base):
         ForeignKey("links.id", ondelete="CASCADE"), primary_key=True
     )
     fields: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

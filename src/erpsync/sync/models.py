@@ -15,7 +15,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -26,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from erpsync.db.base import Base, BigId, Timestamps, utcnow
+from erpsync.db.base import Base, BigId, Timestamps, UtcDateTime, utcnow
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 
@@ -75,7 +74,7 @@ class Link(Timestamps, Base):
     parent_type: Mapped[str | None] = mapped_column(String(20), default=None)
     parent_key: Mapped[str | None] = mapped_column(String(200), default=None)
     shadow: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
-    unlinked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    unlinked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class SyncCursor(Base):
@@ -87,9 +86,7 @@ class SyncCursor(Base):
     connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id"), primary_key=True)
     stream: Mapped[str] = mapped_column(String(40), primary_key=True)
     position: Mapped[str | None] = mapped_column(Text, default=None)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class SyncRun(Base):
@@ -102,9 +99,9 @@ class SyncRun(Base):
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(12), default="queued")
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
-    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     counts: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     progress: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     error: Mapped[str | None] = mapped_column(Text, default=None)
@@ -123,7 +120,7 @@ class SyncLogEntry(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id"), default=None, index=True)
     connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id"))
-    logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    logged_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     action: Mapped[str] = mapped_column(String(20))  # to_crm|to_erp|created|conflict|overridden…
     actor_type: Mapped[str | None] = mapped_column(String(20), default=None)
     erp_key: Mapped[str | None] = mapped_column(String(200), default=None)
@@ -156,8 +153,8 @@ class Conflict(Base):
     erp_value: Mapped[Any] = mapped_column(Json, default=None, nullable=True)
     crm_value: Mapped[Any] = mapped_column(Json, default=None, nullable=True)
     shadow_value: Mapped[Any] = mapped_column(Json, default=None, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     resolution: Mapped[str | None] = mapped_column(String(20), default=None)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
@@ -186,9 +183,9 @@ class DeadLetter(Base):
     reason: Mapped[str] = mapped_column(Text)
     payload: Mapped[Any] = mapped_column(Json, default=None, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 OUTBOX_PENDING = "pending"
@@ -234,7 +231,7 @@ class OutboxEntry(Timestamps, Base):
     note: Mapped[str | None] = mapped_column(Text, default=None)
     parent_type: Mapped[str | None] = mapped_column(String(20), default=None)
     parent_key: Mapped[str | None] = mapped_column(String(200), default=None)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
@@ -270,4 +267,4 @@ class Lease(Base):
     connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id"), primary_key=True)
     holder: Mapped[str | None] = mapped_column(String(120), default=None)
     token: Mapped[int] = mapped_column(BigInteger, default=0)
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

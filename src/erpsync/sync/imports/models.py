@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from erpsync.db.base import Base, BigId, Timestamps
+from erpsync.db.base import Base, BigId, Timestamps, UtcDateTime
 from erpsync.sync.models import Json
 
 # Job states.
@@ -69,9 +69,9 @@ class ImportJob(Timestamps, Base):
     position: Mapped[int] = mapped_column(BigInteger, default=0)
     lease_token: Mapped[int | None] = mapped_column(BigInteger, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
-    previewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    previewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class ImportRow(Base):
