@@ -50,6 +50,9 @@ class RunContext:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
     plan: list[dict[str, Any]] = field(default_factory=list)
     stage: str = ""
+    #: Per CRM kind, ranges of change positions that only records this run created hold,
+    #: each with every to_erp value equal to its shadow (committed; see `crm_to_erp`).
+    settled: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n

@@ -223,30 +223,64 @@ def open_conflicts(session: Session, link_ids: list[int]) -> set[tuple[int, str]
     return {(link_id, name) for link_id, name in found}
 
 
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _window(position: int, settled: list[tuple[int, int]]) -> tuple[int, int | None]:
+    """Past the settled ranges that start right after `position`: the position to read
+    from, and the start of the next settled range (read below it), if any."""
+    for first, last in settled:
+        if last <= position:
+            continue
+        if first <= position + 1:
+            position = last
+            continue
+        return position, first
+    return position, None
+
+
 def run_kind(ctx: RunContext, kind: str, mappings: Sequence[TypeMapping], resync: bool) -> None:
-    """All CRM changes of one kind since the stored position, batch by batch."""
+    """All CRM changes of one kind since the stored position, batch by batch.
+
+    Positions this run gave to records it created with every to_erp value equal to its
+    shadow (`ctx.settled`) are passed over unread: those records have nothing to send,
+    and a record written since holds a later position. Positions are allocated in
+    commit order, so no other writer holds one inside such a range (R-SEM-3)."""
     stream = stream_name(kind)
     types = [tm.actor_type.value for tm in mappings]
     with ctx.database.read_session() as session:
         stored = journal.get_cursor(session, ctx.connection_id, stream)
     position = 0 if resync or not stored else int(stored)
+    saved, settled = position, _merged(ctx.settled.get(kind, []))
     while True:
+        position, below = _window(position, settled)
         with ctx.database.read_session() as session:
             rows = crmrows.linked_changes(
-                session, kind, ctx.connection_id, types, position, MAX_ROWS, ctx.codes
+                session, kind, ctx.connection_id, types, position, MAX_ROWS, ctx.codes, below
             )
             ids = list(rows)
             link_rows = links.by_crm_ids(session, ctx.connection_id, kind, ids, types)
             waiting = open_conflicts(session, [link.id for link in link_rows if link.id])
-        if not rows:
-            return
-        batch = CrmBatch(ctx, kind, mappings, rows, link_rows, waiting)
-        batch.push()
-        last = int(rows[ids[-1]]["change_pos"])
-        with ctx.batch() as session:
-            batch.write(session)
-            journal.set_cursor(session, ctx.connection_id, stream, str(last))
-        position = last
-        ctx.report(stream)
+        if rows:
+            batch = CrmBatch(ctx, kind, mappings, rows, link_rows, waiting)
+            batch.push()
+            position = int(rows[ids[-1]]["change_pos"])
+            with ctx.batch() as session:
+                batch.write(session)
+                journal.set_cursor(session, ctx.connection_id, stream, str(position))
+            saved = position
+            ctx.report(stream)
         if len(rows) < MAX_ROWS:
-            return
+            if below is None:
+                break
+            position = below - 1  # nothing more before the next settled range
+    if position != saved:  # passed over settled ranges only
+        with ctx.batch() as session:
+            journal.set_cursor(session, ctx.connection_id, stream, str(position))

@@ -61,6 +61,11 @@ class ListCodes:
         return found
 
 
+def list_fields(kind: str) -> dict[str, str]:
+    """The kind's CRM list fields → their list names."""
+    return _LISTS[kind]
+
+
 def column_of(kind: str, key: str) -> str:
     return f"{key}_id" if key in _LISTS[kind] else key
 
@@ -150,12 +155,20 @@ def update_rows(session: Session, kind: str, changes: dict[int, dict[str, Any]])
     matchkeys.refresh(session, kind, keyed)  # duplicate rules find records by these (R-SEM-10)
 
 
-def insert_rows(session: Session, kind: str, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert records (column values); returns their ids in the given order."""
+def insert_rows(
+    session: Session,
+    kind: str,
+    rows: Sequence[dict[str, Any]],
+    positions: list[tuple[int, int]] | None = None,
+) -> list[int]:
+    """Insert records (column values); returns their ids in the given order and appends
+    the range of change positions they took to `positions`."""
     if not rows:
         return []
     table = TABLES[kind]
     last = allocate_positions(session, len(rows))
+    if positions is not None:
+        positions.append((last - len(rows) + 1, last))
     now = utcnow()
     keys = sorted({key for row in rows for key in row})
     params = [
@@ -180,9 +193,11 @@ def linked_changes(
     position: int,
     limit: int,
     codes: ListCodes,
+    below: int | None = None,
 ) -> dict[int, CrmRow]:
-    """Records written after `position` that have an active link of these actor types in
-    this connection, by id in position order, with their values: one query (R-SYNC-2)."""
+    """Records written after `position` (and before `below`) that have an active link of
+    these actor types in this connection, by id in position order, with their values:
+    one query (R-SYNC-2)."""
     table = TABLES[kind]
     links = Link.__table__
     linked = exists().where(
@@ -194,10 +209,10 @@ def linked_changes(
             links.c.state == LINK_ACTIVE,
         )
     )
+    window = table.c.change_pos > position
+    if below is not None:
+        window = and_(window, table.c.change_pos < below)
     rows = session.execute(
-        select(table)
-        .where(table.c.change_pos > position, linked)
-        .order_by(table.c.change_pos, table.c.id)
-        .limit(limit)
+        select(table).where(window, linked).order_by(table.c.change_pos, table.c.id).limit(limit)
     ).all()
     return {int(raw.id): _to_row(kind, raw, codes) for raw in rows}

@@ -74,6 +74,8 @@ def apply_batch(
             batch.flush()
             if last and cursor is not None:
                 journal.set_cursor(session, ctx.connection_id, stream_name(tm), cursor)
+        if batch.settled_creates and not ctx.dry_run:  # committed: nothing to send back
+            ctx.settled.setdefault(tm.kind, []).extend(batch.created_positions)
         ctx.report(stream_name(tm))
 
 

@@ -84,6 +84,10 @@ class ErpBatch:
         self.open_conflicts: set[tuple[int, str]] = set()
         self.outranked: set[tuple[int, str]] = set()  # R-MAP-6
         self.entries = journal.Entries()
+        #: Created records whose every to_erp value is stored equal to its shadow; when
+        #: all are, their positions are `settled` (nothing for the CRM → ERP pass).
+        self.settled_creates = True
+        self.created_positions: list[tuple[int, int]] = []
 
     # --- loading ------------------------------------------------------------------------
 
@@ -291,6 +295,7 @@ class ErpBatch:
         if record.created:
             self.creates.append((columns, link, record.entries.log[0]))
             self.ctx.count("created")
+            self.settled_creates = self.settled_creates and self._settled(record, columns)
         else:
             if columns:
                 self.updates.setdefault(link.crm_id, {}).update(columns)
@@ -305,10 +310,30 @@ class ErpBatch:
         self.ctx.count("conflicts", sum(e["action"] == "conflict" for e in record.entries.log))
         self.pending += [(link, conflict) for _, conflict in record.conflicts]
 
+    def _settled(self, record: _Record, columns: dict[str, Any]) -> bool:
+        """Whether each to_erp field of a created record is stored as its shadow holds it."""
+        shadow, lists = record.link.shadow, crmrows.list_fields(self.tm.kind)
+        for rule in self.tm.fields:
+            if not rule.to_erp:
+                continue
+            key = rule.crm_key
+            if key not in record.values:
+                return False
+            stored = (
+                self.ctx.codes.code_of.get(columns.get(f"{key}_id"))  # type: ignore[arg-type]
+                if key in lists
+                else columns.get(key)
+            )
+            if stored != shadow.get(rule.erp_key, MISSING):
+                return False
+        return True
+
     def flush(self) -> None:
         session, kind = self.session, self.tm.kind
         crmrows.update_rows(session, kind, self.updates)
-        ids = crmrows.insert_rows(session, kind, [columns for columns, _, _ in self.creates])
+        ids = crmrows.insert_rows(
+            session, kind, [columns for columns, _, _ in self.creates], self.created_positions
+        )
         for crm_id, (_, link, log) in zip(ids, self.creates, strict=True):
             link.crm_id = crm_id
             log["crm_id"] = crm_id
