@@ -16,6 +16,7 @@ from erpsync.connections.schemas import (
     ActivationResult,
     ConnectionCreate,
     ConnectionRead,
+    ConnectionSummary,
     ConnectionTest,
     ConnectionUpdate,
     TestResult,
@@ -45,13 +46,18 @@ def connector_config_fields(key: str, admin: AdminUser) -> list[dict[str, Any]]:
     return [catalog.field_dict(field) for field in catalog.config_fields(key)]
 
 
-@router.get("/connections", response_model=list[ConnectionRead])
+# Administrators get the whole connection; users in scope its summary (R-CONN-6).
+Seen = ConnectionRead | ConnectionSummary
+
+
+@router.get("/connections", response_model=list[Seen])
 def list_connections(
     user: CurrentUser, database: DatabaseDep, include_deleted: bool = False
-) -> list[ConnectionRead]:
+) -> list[ConnectionSummary]:
+    """Connections in the reader's scope; configuration and grants only for administrators."""
     with database.read_session() as session:
         found = service.list_visible(session, user, include_deleted)
-        return [service.to_read(session, connection) for connection in found]
+        return [service.view(session, user, connection) for connection in found]
 
 
 @router.post("/connections/test", response_model=TestResult)
@@ -71,12 +77,13 @@ def create_connection(
         return service.to_read(session, service.create(session, keys, admin, data))
 
 
-@router.get("/connections/{connection_id}", response_model=ConnectionRead)
+@router.get("/connections/{connection_id}", response_model=Seen)
 def get_connection(
     connection_id: RecordId, user: CurrentUser, database: DatabaseDep
-) -> ConnectionRead:
+) -> ConnectionSummary:
+    """One connection; configuration and grants only for administrators."""
     with database.read_session() as session:
-        return service.to_read(session, service.get(session, user, connection_id))
+        return service.view(session, user, service.get(session, user, connection_id))
 
 
 @router.patch("/connections/{connection_id}", response_model=ConnectionRead)

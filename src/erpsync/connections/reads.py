@@ -1,4 +1,9 @@
-"""The outward view of a connection (R-CONN-4): secrets only say whether they are set."""
+"""The outward view of a connection (R-CONN-4, R-CONN-6).
+
+Administrators see everything but secrets, which only say whether they are set; a user
+in the connection's scope sees its summary and their own rights, never configuration
+values (a file path or a host is the administrators' business).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,35 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from erpsync.accounts import service as accounts
-from erpsync.accounts.models import Group
+from erpsync.accounts.models import Group, User
 from erpsync.connections.models import Connection, ScopeGrant
-from erpsync.connections.schemas import ConnectionRead, GrantRead
+from erpsync.connections.schemas import (
+    ConnectionRead,
+    ConnectionRights,
+    ConnectionSummary,
+    GrantRead,
+)
+from erpsync.connections.scope import FULL_ACCESS, access
+
+
+def view(session: Session, user: User, connection: Connection) -> ConnectionSummary:
+    """The connection as `user` may see it: whole for administrators, else the summary.
+
+    The caller has checked that the user sees the connection at all."""
+    if user.is_admin:
+        return to_read(session, connection)
+    allowed = access(user, connection)
+    return ConnectionSummary(
+        id=connection.id,
+        name=connection.name,
+        connector=connection.connector_key,
+        description=connection.description,
+        active=connection.active,
+        sync_enabled=connection.sync_enabled,
+        rights=ConnectionRights(
+            can_connect=allowed.connect, can_create_in_erp=allowed.create_in_erp
+        ),
+    )
 
 
 def to_read(session: Session, connection: Connection) -> ConnectionRead:
@@ -27,6 +58,9 @@ def to_read(session: Session, connection: Connection) -> ConnectionRead:
         name=connection.name,
         connector=connection.connector_key,
         description=connection.description,
+        rights=ConnectionRights(
+            can_connect=FULL_ACCESS.connect, can_create_in_erp=FULL_ACCESS.create_in_erp
+        ),
         scope=connection.scope,
         grants=grants,
         config=config,

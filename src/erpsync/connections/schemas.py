@@ -83,13 +83,30 @@ class ConnectionUpdate(UpdateModel):
     test_token: str | None = None
 
 
-class ConnectionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class ConnectionRights(BaseModel):
+    """What the reader may do through the connection besides seeing it (R-CONN-6)."""
+
+    can_connect: bool
+    can_create_in_erp: bool
+
+
+class ConnectionSummary(BaseModel):
+    """A connection as a user in its scope sees it: no configuration, scope or grants."""
 
     id: int
     name: str
     connector: str
     description: str
+    active: bool = Field(description="Active: the ERP tab and price lists are shown.")
+    sync_enabled: bool = Field(description="Sync on: runs keep the CRM and the ERP in step.")
+    rights: ConnectionRights = Field(description="The reader's own rights.")
+
+
+class ConnectionRead(ConnectionSummary):
+    """The whole connection, for administrators."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     scope: Scope
     grants: list[GrantRead]
     config: dict[str, Any] = Field(
@@ -97,8 +114,6 @@ class ConnectionRead(BaseModel):
     )
     remote_url: str | None
     remote_secret: dict[str, bool] | None
-    active: bool
-    sync_enabled: bool
     priority: int
     last_test_at: datetime | None
     last_test_ok: bool | None

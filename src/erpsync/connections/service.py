@@ -24,6 +24,7 @@ from erpsync.connections.models import (
     ScopeGrant,
 )
 from erpsync.connections.reads import to_read as to_read
+from erpsync.connections.reads import view as view
 from erpsync.connections.schemas import (
     ActivationResult,
     ConnectionCreate,
