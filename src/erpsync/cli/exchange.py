@@ -16,7 +16,7 @@ from erpsync.cli.connections import _actor, _keys
 from erpsync.cli.runtime import console, database, err_console, fail, friendly, load, print_json
 from erpsync.connections import service as connections
 from erpsync.errors import ValidationError
-from erpsync.exchange import apply, document, export
+from erpsync.exchange import apply, document, export, needs
 
 SecretOption = typer.Option(
     [], "--secret", "-s", help="A secret configuration value KEY=VALUE (repeat)."
@@ -82,7 +82,7 @@ def connection_import(
     db = database(settings)
     with db.read_session() as session:
         _actor(session, user)
-        missing = apply.missing_secrets(session, parsed, given)
+        missing = needs.missing_secrets(session, parsed, given)
     _ask(missing, given)
     status = console.status("Testing the configuration and importing the mapping …")
     with status, db.session() as session:
@@ -101,7 +101,8 @@ def connection_import(
         return
     verb = "Created" if result.created else "Updated"
     state = "active" if result.active else "inactive"
-    console.print(f"{verb} {read.id}: {read.name} ({read.connector}, {state}).", highlight=False)
+    connector = f"remote {read.remote_url}" if read.remote_url else read.connector
+    console.print(f"{verb} {read.id}: {read.name} ({connector}, {state}).", highlight=False)
     if result.reasons:
         console.print("It was not activated:", style="yellow")
         for reason in result.reasons:

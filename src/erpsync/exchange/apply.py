@@ -3,7 +3,8 @@
 Everything happens in the caller's one transaction, and every error names the path in
 the document (`connection.grants[1].group`, `lists.countries.items[3].crm_item`,
 `mapping.Customer.fields[2].direction`, `secrets.access_key`), so a bad document
-changes nothing. Secrets are given apart from the document; a missing one is named.
+changes nothing. Secrets are given apart from the document; a missing one is named (`needs`), the
+shared secret of a remote connection (R-CONN-7) too.
 The configuration passes the connector's test before it is saved (R-CONN-3); the
 mapping is checked against the ERP's own metadata; `active: true` goes through the
 activation checklist, whose reasons come back when it refuses.
@@ -13,24 +14,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from erpsync.accounts import service as accounts
 from erpsync.accounts.models import User
-from erpsync.connections import catalog
 from erpsync.connections import service as connections
 from erpsync.connections.models import Connection
 from erpsync.connections.schemas import ConnectionCreate, ConnectionTest, ConnectionUpdate
 from erpsync.errors import ErpSyncError, ValidationError
+from erpsync.exchange import needs
 from erpsync.exchange.document import ActorTypeDoc, ConnectionDocument
+from erpsync.exchange.needs import REMOTE_SECRET, existing
+from erpsync.exchange.needs import missing_secrets as missing_secrets
 from erpsync.mapping import erp, lists, policy, service
 from erpsync.mapping.crm_fields import entity_of
 from erpsync.mapping.entries import check_entries
 from erpsync.mapping.erp import ErpMeta
 from erpsync.mapping.models import CreatePolicy, FieldMapping, ListMapping
 from erpsync.mapping.schemas import FieldMappingIn, ListMappingPut
-from erpsync.sdk.model import FieldType
 from erpsync.sync import policies as sync_policies
 
 #: Service field names → their names in the document's field entries.
@@ -55,74 +57,6 @@ def at(path: str, exc: ErpSyncError, name: str | None = None) -> ValidationError
     return ValidationError(f"{where}: {why}", field=where)
 
 
-def existing(session: Session, name: str) -> Connection | None:
-    return session.scalar(
-        select(Connection).where(
-            func.lower(Connection.name) == name.strip().lower(), Connection.deleted_at.is_(None)
-        )
-    )
-
-
-def secret_fields(document: ConnectionDocument) -> dict[str, str]:
-    """The connector's secret fields: key → display name."""
-    try:
-        fields = catalog.config_fields(document.connection.connector)
-    except ErpSyncError as exc:
-        raise at("connection.connector", exc, "") from None
-    return {f.key: f.display_name for f in fields if f.type is FieldType.PASSWORD}
-
-
-def missing_secrets(
-    session: Session, document: ConnectionDocument, given: dict[str, str]
-) -> dict[str, str]:
-    """Secrets the document needs that are neither given nor stored: key → display name."""
-    secrets = secret_fields(document)
-    found = existing(session, document.connection.name)
-    kept = set()
-    if found is not None and found.connector_key == document.connection.connector:
-        kept = {item.key for item in found.values if item.secret and item.value}
-    return {
-        key: secrets.get(key, key)
-        for key in document.connection.secrets
-        if not given.get(key) and key not in kept
-    }
-
-
-def _check_secrets(session: Session, document: ConnectionDocument, given: dict[str, str]) -> None:
-    secrets = secret_fields(document)
-    for index, key in enumerate(document.connection.secrets):
-        if key not in secrets:
-            raise ValidationError(
-                f"connection.secrets[{index}]: '{key}' is not a secret field of the connector "
-                f"'{document.connection.connector}'",
-                field=f"connection.secrets[{index}]",
-            )
-    for key in document.connection.config:
-        if key in secrets:
-            raise ValidationError(
-                f"connection.config.{key}: a secret never goes in the document; "
-                "give it apart (CLI --secret, API `secrets`)",
-                field=f"connection.config.{key}",
-            )
-    for key in given:
-        if key not in secrets:
-            raise ValidationError(
-                f"secrets.{key}: not a secret field of the connector; "
-                f"its secrets are: {', '.join(secrets) or 'none'}",
-                field=f"secrets.{key}",
-            )
-    missing = missing_secrets(session, document, given)
-    if missing:
-        names = ", ".join(f"{key} ({name})" for key, name in missing.items())
-        first = next(iter(missing))
-        raise ValidationError(
-            f"secrets.{first}: the document needs the secret(s) {names}; give them "
-            "with the import (they are never exported)",
-            field=f"secrets.{first}",
-            missing=sorted(missing),
-        )
-
-
 def _check_grants(session: Session, document: ConnectionDocument) -> None:
     for index, grant in enumerate(document.connection.grants):
         where = f"connection.grants[{index}]"
@@ -139,6 +73,17 @@ def _check_grants(session: Session, document: ConnectionDocument) -> None:
             ) from None
 
 
+def _located(exc: ErpSyncError, given: dict[str, str]) -> ValidationError:
+    """A connection service's error at its place in the document or the secrets."""
+    where = exc.field or "config"
+    if where == "remote_url":
+        return at("connection", exc)
+    if where == REMOTE_SECRET:
+        return at("secrets", exc)
+    key = where.removeprefix("config.")
+    return at("secrets" if key in given else "connection.config", exc, key)
+
+
 def _tested_save(
     session: Session,
     keys: connections.Keys,
@@ -149,16 +94,22 @@ def _tested_save(
     """Test the values with the connector, then create or update (the test gate)."""
     doc = document.connection
     found = existing(session, doc.name)
-    config = {**doc.config, **given}
-    probe = ConnectionTest(
-        connector=doc.connector, config=config, connection_id=found.id if found else None
+    config = {**doc.config, **{k: v for k, v in given.items() if k != REMOTE_SECRET}}
+    target = {}
+    if doc.remote_url is not None:
+        target = {"remote_url": doc.remote_url, "remote_secret": given.get(REMOTE_SECRET)}
+    probe = ConnectionTest.model_validate(
+        {
+            "connector": doc.connector,
+            "config": config,
+            "connection_id": found.id if found else None,
+            **target,
+        }
     )
     try:
         result = connections.test(session, keys, user, probe)
     except ErpSyncError as exc:
-        where = exc.field or "config"
-        key = where.removeprefix("config.")
-        raise at("secrets" if key in given else "connection.config", exc, key) from None
+        raise _located(exc, given) from None
     if not result.ok:
         raise ValidationError(
             f"connection.config: the connector's test of the imported values failed: "
@@ -175,6 +126,7 @@ def _tested_save(
         "config": config,
         "priority": doc.priority,
         "test_token": result.test_token,
+        **target,
     }
     if found is None:
         saved = connections.create(session, keys, user, ConnectionCreate.model_validate(common))
@@ -260,7 +212,7 @@ def import_document(
     given: dict[str, str],
 ) -> ImportResult:
     """Create or update the connection named in the document, with all its mapping."""
-    _check_secrets(session, document, given)
+    needs.check_secrets(keys, session, document, given)
     _check_grants(session, document)
     saved, created = _tested_save(session, keys, user, document, given)
     meta = erp.read(keys, saved)

@@ -3,14 +3,16 @@ parsing with errors that name the YAML path (`mapping.Customer.fields[2].directi
 
 Secrets never appear in it: `connection.secrets` only names the secret configuration
 fields that held a value where the document was exported, so an import knows to ask.
+A remote connection (R-CONN-7) has `connector: remote`, the `remote_url` of its
+service, and `remote_secret` (the service's shared secret) among its secrets.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from erpsync.connections.schemas import ConfigValue, GrantIn, Scope
@@ -26,6 +28,18 @@ from erpsync.mapping.schemas import (
 Format = Literal["erpsync-connection/1"]
 FORMAT: Format = "erpsync-connection/1"
 MAX_BYTES = 2_000_000
+
+
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _url(text: str) -> str:
+    """An http(s) URL, kept as written but for a trailing slash (as connections keep it)."""
+    _HTTP_URL.validate_python(text)
+    return text.rstrip("/")
+
+
+RemoteUrl = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_url)]
 
 
 class _Doc(BaseModel):
@@ -53,6 +67,9 @@ class SyncDoc(_Doc):
 class ConnectionDoc(_Doc):
     name: str = Field(min_length=1, max_length=120)
     connector: str = Field(min_length=1, max_length=80)
+    remote_url: RemoteUrl | None = Field(
+        default=None, description="A remote connection's service (connector: remote)."
+    )
     description: str = Field(default="", max_length=4000)
     scope: Scope = "everyone"
     grants: list[GrantDoc] = Field(default_factory=list, max_length=1000)

@@ -1,9 +1,9 @@
 """Export of a connection's whole configuration as a document (R-MAP-7).
 
-Connection (name, connector, description, scope by user and group names, configuration
-values without secrets, priority, active, sync settings, delete policy), field mappings
-with defaults and ranks, create policies and list mappings. Reading it needs no ERP.
-The import is in `exchange.apply`.
+Connection (name, connector or a remote service's URL, description, scope by user and
+group names, configuration values without secrets, the names of its secrets, priority,
+active, sync settings, delete policy), field mappings with defaults and ranks, create
+policies and list mappings. Reading it needs no ERP. The import is in `exchange.apply`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from erpsync.exchange.document import (
     ListDoc,
     SyncDoc,
 )
+from erpsync.exchange.needs import REMOTE_SECRET
 from erpsync.mapping import service
 from erpsync.mapping.crm_fields import entity_of
 from erpsync.mapping.models import CreatePolicy, FieldMapping, ListMapping
@@ -37,6 +38,14 @@ from erpsync.sync import policies as sync_policies
 ACTOR_ORDER = [t.value for t in ActorType]
 
 
+def _secret_names(found: Connection) -> list[str]:
+    """The secrets that held a value, by name only; a remote one's shared secret too."""
+    names = {item.key for item in found.values if item.secret and item.value}
+    if found.is_remote and found.remote_secret:
+        names.add(REMOTE_SECRET)
+    return sorted(names)
+
+
 def _connection_doc(session: Session, keys: connections.Keys, found: Connection) -> ConnectionDoc:
     stored = connections.stored_values(keys, found)
     secret = {item.key for item in found.values if item.secret}
@@ -44,11 +53,12 @@ def _connection_doc(session: Session, keys: connections.Keys, found: Connection)
     return ConnectionDoc(
         name=found.name,
         connector=found.connector_key,
+        remote_url=found.remote_url if found.is_remote else None,
         description=found.description,
         scope=found.scope,
         grants=[GrantDoc.model_validate(grant.model_dump()) for grant in read.grants],
         config={key: value for key, value in stored.items() if key not in secret},
-        secrets=sorted(item.key for item in found.values if item.secret and item.value),
+        secrets=_secret_names(found),
         priority=found.priority,
         active=found.active,
         sync=SyncDoc(
