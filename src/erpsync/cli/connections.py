@@ -2,6 +2,9 @@
 
 Commands act as an administrator: `--user LOGIN`, or the first active administrator.
 `add` and `edit` test the values first and refuse to save a failing configuration.
+A connection to a remote connector (R-CONN-7) takes `--remote-url` and its shared
+secret from a file, an environment variable or a hidden prompt, never from the
+command line itself; lists and `show` give the URL, never the secret.
 """
 
 from __future__ import annotations
@@ -10,103 +13,39 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from erpsync.accounts import service as accounts
-from erpsync.accounts.models import ROLE_ADMIN, User
+from erpsync.cli.connection_common import (
+    ConfigFileOption,
+    ConfigOption,
+    GrantOption,
+    RemoteSecretEnvOption,
+    RemoteSecretFileOption,
+    RemoteUrlOption,
+    UserOption,
+    config_values,
+    connector_key,
+    details,
+    grants,
+    remote_secret_change,
+    report,
+    show,
+)
+from erpsync.cli.connection_common import acting_admin as _actor
+from erpsync.cli.connection_common import keys_of as _keys
 from erpsync.cli.runtime import console, database, fail, friendly, load, print_json
 from erpsync.connections import service
 from erpsync.connections.schemas import (
     ConnectionCreate,
-    ConnectionRead,
     ConnectionTest,
     ConnectionUpdate,
-    GrantIn,
-    TestResult,
 )
 from erpsync.errors import ValidationError
 from erpsync.secrets import SecretBox
-from erpsync.settings import Settings
+
+__all__ = ["_actor", "_keys", "config_values", "connection_app", "secrets_app"]
 
 connection_app = typer.Typer(help="ERP connections.", no_args_is_help=True)
 secrets_app = typer.Typer(help="Secrets at rest.", no_args_is_help=True)
-
-UserOption = typer.Option(None, "--user", "-u", help="Act as this administrator.")
-ConfigOption = typer.Option([], "--config", "-c", help="A configuration value KEY=VALUE (repeat).")
-ConfigFileOption = typer.Option(None, help="YAML or JSON file of configuration values.")
-GrantOption = typer.Option(
-    [], "--grant", help="Scope grant user:LOGIN[:create] or group:NAME[:create] (repeat)."
-)
-
-
-def _keys(settings: Settings) -> service.Keys:
-    return service.Keys(SecretBox(settings.secret_keys), settings.session_secret)
-
-
-def _actor(session: Session, login: str | None) -> User:
-    if login:
-        user = accounts.user_by_login(session, login)
-    else:
-        stmt = select(User).where(User.role == ROLE_ADMIN, User.active.is_(True)).order_by(User.id)
-        found = session.scalars(stmt).first()
-        if found is None:
-            raise ValidationError(
-                "No administrator exists; add one with `erpsync user add --admin`."
-            )
-        user = found
-    if not user.is_admin:
-        raise ValidationError(f"{user.login} is not an administrator.", field="user")
-    return user
-
-
-def config_values(pairs: list[str], config_file: Path | None) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if config_file is not None:
-        try:
-            loaded = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ValidationError(f"Cannot read {config_file}: {exc}", field="config-file") from exc
-        if not isinstance(loaded, dict):
-            raise ValidationError(f"{config_file} must hold KEY: VALUE pairs.", field="config-file")
-        values.update(loaded)
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ValidationError(f"'{pair}' is not KEY=VALUE.", field="config")
-        values[key.strip()] = value
-    return values
-
-
-def _grants(specs: list[str]) -> list[GrantIn]:
-    grants = []
-    for spec in specs:
-        kind, _, rest = spec.partition(":")
-        name, _, rights = rest.partition(":")
-        if kind not in ("user", "group") or not name:
-            raise ValidationError(
-                f"'{spec}' is not user:LOGIN[:create] or group:NAME[:create].", field="grant"
-            )
-        grants.append(GrantIn(**{kind: name}, can_create_in_erp=rights == "create"))
-    return grants
-
-
-def _report(result: TestResult | None) -> None:
-    if result is not None:
-        style = "green" if result.ok else "red"
-        console.print(f"Test: {result.message}", style=style, highlight=False)
-
-
-def _show(read: ConnectionRead, as_json: bool) -> None:
-    if as_json:
-        print_json(read.model_dump(mode="json"))
-        return
-    state = "active" if read.active else "inactive"
-    console.print(
-        f"{read.id}: {read.name} ({read.connector}, {state}, priority {read.priority})",
-        highlight=False,
-    )
 
 
 @connection_app.command("list")
@@ -124,14 +63,36 @@ def connection_list(
         print_json([row.model_dump(mode="json") for row in rows])
         return
     for row in rows:
-        _show(row, False)
+        show(row, False)
+
+
+@connection_app.command("show")
+@friendly
+def connection_show(
+    connection: str = typer.Argument(..., help="Id or name."),
+    json_output: bool = typer.Option(False, "--json"),
+    user: str | None = UserOption,
+) -> None:
+    """Every setting of a connection; secrets only as set or not set."""
+    with database(load()).read_session() as session:
+        actor = _actor(session, user)
+        read = service.to_read(session, service.find(session, actor, connection))
+    if json_output:
+        show(read, True)
+    else:
+        details(read)
 
 
 @connection_app.command("add")
 @friendly
 def connection_add(
     name: str,
-    connector: str = typer.Option(..., help="Connector key (see `erpsync connector list`)."),
+    connector: str | None = typer.Option(
+        None, help="Connector key (see `erpsync connector list`)."
+    ),
+    remote_url: str | None = RemoteUrlOption,
+    remote_secret_file: Path | None = RemoteSecretFileOption,
+    remote_secret_env: str | None = RemoteSecretEnvOption,
     config: list[str] = ConfigOption,
     config_file: Path | None = ConfigFileOption,
     description: str = typer.Option(""),
@@ -140,26 +101,36 @@ def connection_add(
     json_output: bool = typer.Option(False, "--json"),
     user: str | None = UserOption,
 ) -> None:
-    """Test a configuration and add the connection when the test passes."""
+    """Test a configuration and add the connection when the test passes.
+
+    A remote connector: `--remote-url URL` with the shared secret from
+    `--remote-secret-file`, `--remote-secret-env` or a hidden prompt.
+    """
     settings = load()
-    data = ConnectionCreate(
-        name=name,
-        connector=connector,
-        description=description,
-        priority=priority,
-        config=config_values(config, config_file),
-        grants=_grants(grant),
-        scope="grants" if grant else "everyone",
+    key = connector_key(connector, remote_url)
+    secret = remote_secret_change(False, key, remote_secret_file, remote_secret_env)
+    data = ConnectionCreate.model_validate(
+        {
+            "name": name,
+            "connector": key,
+            "remote_url": remote_url,
+            **secret,
+            "description": description,
+            "priority": priority,
+            "config": config_values(config, config_file),
+            "grants": grants(grant),
+            "scope": "grants" if grant else "everyone",
+        }
     )
     with database(settings).session() as session:
         result, created = service.create_tested(
             session, _keys(settings), _actor(session, user), data
         )
-        _report(result)
+        report(result)
         if created is None:
             raise fail("The configuration did not pass its test; nothing was saved.")
         read = service.to_read(session, created)
-    _show(read, json_output)
+    show(read, json_output)
 
 
 @connection_app.command("edit")
@@ -168,6 +139,9 @@ def connection_edit(
     connection: str = typer.Argument(..., help="Id or name."),
     name: str | None = typer.Option(None),
     connector: str | None = typer.Option(None),
+    remote_url: str | None = RemoteUrlOption,
+    remote_secret_file: Path | None = RemoteSecretFileOption,
+    remote_secret_env: str | None = RemoteSecretEnvOption,
     config: list[str] = ConfigOption,
     config_file: Path | None = ConfigFileOption,
     description: str | None = typer.Option(None),
@@ -176,7 +150,11 @@ def connection_edit(
     priority: int | None = typer.Option(None, min=1),
     user: str | None = UserOption,
 ) -> None:
-    """Change a connection; changed values are tested first (blank secrets are kept)."""
+    """Change a connection; changed values are tested first (blank secrets are kept).
+
+    `--remote-url` moves the connection to a remote connector (or to another URL);
+    a new shared secret comes from `--remote-secret-file` or `--remote-secret-env`.
+    """
     settings = load()
     keys = _keys(settings)
     with database(settings).session() as session:
@@ -184,10 +162,16 @@ def connection_edit(
         found = service.find(session, actor, connection)
         changes: dict[str, Any] = {
             "name": name,
-            "connector": connector,
+            "connector": connector_key(connector, remote_url) if connector or remote_url else None,
             "description": description,
             "priority": priority,
+            "remote_url": remote_url,
         }
+        changes.update(
+            remote_secret_change(
+                found.is_remote, changes["connector"], remote_secret_file, remote_secret_env
+            )
+        )
         update = {key: value for key, value in changes.items() if value is not None}
         if config or config_file:
             update["config"] = {
@@ -195,15 +179,15 @@ def connection_edit(
                 **config_values(config, config_file),
             }
         if grant:
-            update.update(scope="grants", grants=_grants(grant))
+            update.update(scope="grants", grants=grants(grant))
         elif everyone:
             update["scope"] = "everyone"
         data = ConnectionUpdate.model_validate(update)
         result, saved = service.update_tested(session, keys, actor, found.id, data)
-        _report(result)
+        report(result)
         if saved is None:
             raise fail("The changed configuration did not pass its test; nothing was saved.")
-        _show(service.to_read(session, saved), False)
+        show(service.to_read(session, saved), False)
 
 
 @connection_app.command("test")
@@ -211,6 +195,9 @@ def connection_edit(
 def connection_test(
     connection: str | None = typer.Argument(None, help="Id or name of a saved connection."),
     connector: str | None = typer.Option(None, help="Test unsaved values of this connector."),
+    remote_url: str | None = RemoteUrlOption,
+    remote_secret_file: Path | None = RemoteSecretFileOption,
+    remote_secret_env: str | None = RemoteSecretEnvOption,
     config: list[str] = ConfigOption,
     config_file: Path | None = ConfigFileOption,
     user: str | None = UserOption,
@@ -222,16 +209,37 @@ def connection_test(
         actor = _actor(session, user)
         if connection is not None:
             found = service.find(session, actor, connection)
-            values = {**service.stored_values(keys, found), **config_values(config, config_file)}
-            probe = ConnectionTest(
-                connector=found.connector_key, config=values, connection_id=found.id
+            key = connector_key(connector, remote_url) if connector or remote_url else None
+            secret = remote_secret_change(
+                found.is_remote, key, remote_secret_file, remote_secret_env
             )
-        elif connector is not None:
-            probe = ConnectionTest(connector=connector, config=config_values(config, config_file))
+            values = {**service.stored_values(keys, found), **config_values(config, config_file)}
+            probe = ConnectionTest.model_validate(
+                {
+                    "connector": key or found.connector_key,
+                    "config": values,
+                    "remote_url": remote_url,
+                    "connection_id": found.id,
+                    **secret,
+                }
+            )
+        elif connector is not None or remote_url is not None:
+            key = connector_key(connector, remote_url)
+            secret = remote_secret_change(False, key, remote_secret_file, remote_secret_env)
+            probe = ConnectionTest.model_validate(
+                {
+                    "connector": key,
+                    "config": config_values(config, config_file),
+                    "remote_url": remote_url,
+                    **secret,
+                }
+            )
         else:
-            raise ValidationError("Name a connection, or give --connector and --config.")
+            raise ValidationError(
+                "Name a connection, or give --connector (or --remote-url) and --config."
+            )
         result = service.test(session, keys, actor, probe)
-    _report(result)
+    report(result)
     if not result.ok:
         raise typer.Exit(1)
 
@@ -251,7 +259,7 @@ def _simple(action: str, connection: str, user: str | None) -> None:
             saved = service.get(session, actor, connection_id)
         else:
             saved = getattr(service, action)(session, actor, connection_id)
-        _show(service.to_read(session, saved), False)
+        show(service.to_read(session, saved), False)
 
 
 @connection_app.command("activate")
