@@ -139,7 +139,7 @@ def test_edit_changes_the_url_and_secret_only_after_a_passing_test(
     assert unset.exit_code == 1 and "NO_SUCH_VAR" in unset.stderr
     # Another service, its secret from standard input; the description alone needs no test.
     moved = run_cli(
-        *("connection", "edit", "Far ERP", "--description", "Moved"),
+        *("connection", "edit", "Far ERP", "--description", "Moved", "-c", "batch_size=50"),
         *("--remote-url", other_url, "--remote-secret-file", "-"),
         stdin=OTHER_SECRET + "\n",
     )
@@ -147,6 +147,11 @@ def test_edit_changes_the_url_and_secret_only_after_a_passing_test(
     assert f"(remote {other_url}, inactive" in moved.stdout
     row = _listed()[0]
     assert (row["remote_url"], row["description"]) == (other_url, "Moved")
+    assert row["config"] == {
+        "database": str(tmp_path / "erp.db"),
+        "access_key": {"set": True},
+        "batch_size": 50,
+    }
     tested = run_cli("connection", "test", "Far ERP")
     assert tested.exit_code == 0, tested.stdout + tested.stderr
     # Unsaved values of a remote service are tested the same way.
