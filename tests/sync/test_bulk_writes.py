@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from erpsync.db import bulk
@@ -75,3 +75,14 @@ def test_a_bulk_insert_that_fails_writes_nothing(env: SyncEnv) -> None:
         bulk.insert_returning_ids(session, LINKS, params)
     with env.database.read_session() as session:
         assert session.scalar(select(func.count()).select_from(LINKS)) == 0
+
+
+def test_statistics_are_refreshed_after_a_large_pass(env: SyncEnv) -> None:
+    """A first run fills empty tables; PostgreSQL then plans for their real size."""
+    with env.database.session() as session:
+        bulk.insert_many(session, LINKS, _params(env, "d"))
+    bulk.analyze(env.database.engine, [LINKS])  # no-op on SQLite
+    if env.database.dialect == "postgresql":
+        with env.database.read_session() as session:
+            size = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'links'"))
+        assert size == ROWS

@@ -21,13 +21,26 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Table, any_, bindparam, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 Row = dict[str, Any]
 #: Below this many rows a plain executemany is as fast and needs no sequence round trip.
 MIN_COPY_ROWS = 50
+#: A pass that wrote at least this many records refreshes the planner's statistics.
+ANALYZE_AFTER = 10_000
+
+
+def analyze(engine: Engine, tables: Sequence[Table]) -> None:
+    """Refresh PostgreSQL's statistics of tables that just took many rows, so the next
+    queries are planned for their real size rather than for the empty tables of a first
+    run (the autovacuum daemon may be off, or come minutes later)."""
+    if engine.dialect.name != "postgresql" or not tables:
+        return
+    names = ", ".join(engine.dialect.identifier_preparer.quote(table.name) for table in tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"ANALYZE {names}"))
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[Row]) -> None:

@@ -4,13 +4,16 @@ Each batch of the stream is applied in transactions of at most 1,000 actors; the
 cursor is stored with the last of them, so a crash replays at most one batch, which
 the shadows make harmless. A `transient` failure of the stream is retried with
 back-off from the last stored cursor. Before a child type (persons, projects) is read,
-children waiting for their parent are finished (`adopt_waiting`, R-SEM-1).
+children waiting for their parent are finished (`adopt_waiting`, R-SEM-1). A pass that
+wrote many records refreshes the database's statistics of the tables it filled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from erpsync.crm import matchkeys
+from erpsync.db import bulk
 from erpsync.errors import Category
 from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.model import Actor, ChangeTracking
@@ -33,6 +36,7 @@ def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
         cursor = None if resync else journal.get_cursor(session, ctx.connection_id, stream)
     failures = 0
     seen: set[str] | None = set() if is_snapshot(ctx) else None
+    written = ctx.counts.get("created", 0) + ctx.counts.get("updated", 0)
     while True:
         try:
             for batch in ctx.host.changes(tm.actor_type, cursor, tm.field_keys):
@@ -44,6 +48,10 @@ def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
                 cursor, failures = batch.cursor, 0
                 if seen is not None and batch.complete:
                     vanished(ctx, tm, seen)
+            written = ctx.counts.get("created", 0) + ctx.counts.get("updated", 0) - written
+            if written >= bulk.ANALYZE_AFTER and not ctx.dry_run:
+                tables = [crmrows.TABLES[tm.kind], links.LINKS, matchkeys.KEYS]
+                bulk.analyze(ctx.database.engine, tables)
             return
         except Exception as exc:
             failures += 1
