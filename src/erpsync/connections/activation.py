@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from erpsync.connections import catalog
+from erpsync.connections.explain import explanation
 from erpsync.connections.hosts import Endpoint
 from erpsync.connections.models import Connection
 
@@ -43,7 +44,8 @@ def tests_ok_now(session: Session, connection: Connection, endpoint: Endpoint) -
     response = endpoint.test()
     if response.ok:
         return []
-    return [f"The connection does not test OK now: {response.user_explanation}"]
+    # Activation is for administrators: they read the technical detail too.
+    return [f"The connection does not test OK now: {explanation(response, admin=True)}"]
 
 
 def reasons(session: Session, connection: Connection, endpoint: Endpoint) -> list[str]:

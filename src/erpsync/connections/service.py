@@ -17,6 +17,7 @@ from erpsync.accounts import service as accounts
 from erpsync.accounts.models import User
 from erpsync.connections import activation, catalog, hosts, remote, testgate
 from erpsync.connections.catalog import DEFAULT_TIMEOUT
+from erpsync.connections.explain import explanation
 from erpsync.connections.models import (
     REMOTE_CONNECTOR,
     SCOPE_GRANTS,
@@ -91,7 +92,10 @@ def test(session: Session, keys: Keys, user: User, data: ConnectionTest) -> Test
     return TestResult(
         ok=response.ok,
         state=response.state.value,
-        message=response.user_explanation or ("The connection works." if response.ok else ""),
+        # Testing is for administrators: a failure shows its technical detail too.
+        message=(response.user_explanation or "The connection works.")
+        if response.ok
+        else explanation(response, admin=True),
         test_token=token,
     )
 

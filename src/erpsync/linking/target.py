@@ -5,7 +5,8 @@ scope, the actor types mapped to the record's kind, their field mappings, and th
   (404 outside it, R-CONN-6) and active (an inactive connection has no ERP tab); the
   action's right (`connect`, `create_in_erp`) is checked last (403).
 - The ERP is reached only through `ConnectorHost`; a failure to reach it becomes
-  `ErpUnavailable` (503) with the connector's explanation, a record it refuses becomes a
+  `ErpUnavailable` (503) with the connector's explanation (for administrators with its
+  technical detail, `connections.explain`), a record it refuses becomes a
   `ValidationError` (422) with the connector's explanation and the field it names.
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from erpsync.accounts.models import User
 from erpsync.connections import hosts
+from erpsync.connections.explain import explanation
 from erpsync.connections.hosts import Endpoint
 from erpsync.connections.models import Connection
 from erpsync.connections.scope import Access, access
@@ -59,6 +61,8 @@ class Target:
     timeout: float
     access: Access
     actor_types: tuple[ActorType, ...]
+    #: An administrator reads the connector's technical detail of a failure too.
+    admin: bool = False
 
 
 def check_kind(kind: str) -> str:
@@ -131,6 +135,7 @@ def target(
         connection.timeout,
         allowed,
         types,
+        user.is_admin,
     )
 
 
@@ -178,8 +183,8 @@ def mappings(session: Session, connection_id: int, actor_type: ActorType) -> lis
 def unavailable(target: Target, exc: ConnectorError) -> ErpUnavailable:
     return ErpUnavailable(
         f"The ERP of '{target.connection_name}' cannot be reached now: "
-        f"{exc.user_explanation} Try again in a moment, or ask an administrator to check "
-        "the connection.",
+        f"{explanation(exc, target.admin)} Try again in a moment, or ask an administrator "
+        "to check the connection.",
         field="connection",
     )
 

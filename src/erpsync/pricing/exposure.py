@@ -68,7 +68,7 @@ def overview(
     """Every price list of the ERP (asked live, briefly cached) and the stored choice."""
     _admin_only(admin)
     connection = service.connection_for(session, admin, connection_id)
-    found = service.all_lists(keys, connection, cache or shared_cache())
+    found = service.all_lists(keys, connection, admin, cache or shared_cache())
     return Exposure(
         connection=connection,
         lists=[service.list_read(pl) for pl in found],

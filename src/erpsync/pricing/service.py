@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from erpsync.accounts.models import User
 from erpsync.connections import hosts
 from erpsync.connections import service as connections
+from erpsync.connections.explain import explanation
 from erpsync.connections.models import Connection
 from erpsync.connections.service import Keys
 from erpsync.errors import NotFound, TransientError, ValidationError
@@ -72,9 +73,10 @@ def connection_for(session: Session, user: User, connection_id: int) -> Connecti
     return connection
 
 
-def _ask(keys: Keys, connection: Connection, call: Callable[[PricingHost], T]) -> T:
+def _ask(keys: Keys, connection: Connection, user: User, call: Callable[[PricingHost], T]) -> T:
     """Open the connector on the connection (installed or remote), make one pricing call,
-    close it."""
+    close it. An unreachable ERP says what the connector explains to users; to
+    administrators also its technical detail (a path, a host)."""
     try:
         with hosts.endpoint(keys, connection).opened() as host:
             return call(PricingHost(host))
@@ -88,7 +90,8 @@ def _ask(keys: Keys, connection: Connection, call: Callable[[PricingHost], T]) -
         if exc.category is Category.DATA and exc.field and exc.code == "bad_restriction":
             raise ValidationError(exc.user_explanation, field=exc.field) from exc
         raise ErpUnavailable(
-            f"The ERP of '{connection.name}' cannot answer now: {exc.user_explanation} "
+            f"The ERP of '{connection.name}' cannot answer now: "
+            f"{explanation(exc, user.is_admin)} "
             "Try again in a moment, or ask an administrator to check the connection.",
             field="connection",
         ) from exc
@@ -110,17 +113,18 @@ def allowed_ids(session: Session, connection_id: int) -> set[str]:
     return set(rows)
 
 
-def all_lists(keys: Keys, connection: Connection, cache: TtlCache) -> list[PriceList]:
-    return _cached(
-        cache, connection, ("price_lists",), lambda: _ask(keys, connection, PricingHost.price_lists)
-    )
+def all_lists(keys: Keys, connection: Connection, user: User, cache: TtlCache) -> list[PriceList]:
+    def ask() -> list[PriceList]:
+        return _ask(keys, connection, user, PricingHost.price_lists)
+
+    return _cached(cache, connection, ("price_lists",), ask)
 
 
 def _exposed(
-    session: Session, keys: Keys, connection: Connection, cache: TtlCache
+    session: Session, keys: Keys, connection: Connection, user: User, cache: TtlCache
 ) -> list[PriceList]:
     allowed = allowed_ids(session, connection.id)
-    found = all_lists(keys, connection, cache)
+    found = all_lists(keys, connection, user, cache)
     return [pl for pl in found if not allowed or pl.id in allowed]
 
 
@@ -128,14 +132,19 @@ def price_lists(
     session: Session, keys: Keys, user: User, connection_id: int, cache: TtlCache | None = None
 ) -> list[PriceListRead]:
     connection = connection_for(session, user, connection_id)
-    exposed = _exposed(session, keys, connection, cache or shared_cache())
+    exposed = _exposed(session, keys, connection, user, cache or shared_cache())
     return [list_read(pl) for pl in exposed]
 
 
 def _price_list(
-    session: Session, keys: Keys, connection: Connection, price_list_id: str, cache: TtlCache
+    session: Session,
+    keys: Keys,
+    connection: Connection,
+    user: User,
+    price_list_id: str,
+    cache: TtlCache,
 ) -> PriceList:
-    for price_list in _exposed(session, keys, connection, cache):
+    for price_list in _exposed(session, keys, connection, user, cache):
         if price_list.id == price_list_id:
             return price_list
     raise NotFound(f"No price list '{price_list_id}' in this connection.", field="price_list")
@@ -170,7 +179,7 @@ def products(
 ) -> ProductPageRead:
     cache = cache or shared_cache()
     connection = connection_for(session, user, connection_id)
-    price_list = _price_list(session, keys, connection, price_list_id, cache)
+    price_list = _price_list(session, keys, connection, user, price_list_id, cache)
     restrictions = restrictions_of(query)
 
     def fetch(host: PricingHost) -> ProductPage:
@@ -182,7 +191,7 @@ def products(
         cache,
         connection,
         ("products", price_list.id, *query.cache_key()),
-        lambda: _ask(keys, connection, fetch),
+        lambda: _ask(keys, connection, user, fetch),
     )
     return ProductPageRead(
         price_list=list_read(price_list),
@@ -204,12 +213,12 @@ def product(
 ) -> tuple[PriceListRead, ProductRead]:
     cache = cache or shared_cache()
     connection = connection_for(session, user, connection_id)
-    price_list = _price_list(session, keys, connection, price_list_id, cache)
+    price_list = _price_list(session, keys, connection, user, price_list_id, cache)
     found = _cached(
         cache,
         connection,
         ("product", price_list.id, code),
-        lambda: _ask(keys, connection, lambda host: host.product(price_list.id, code)),
+        lambda: _ask(keys, connection, user, lambda host: host.product(price_list.id, code)),
     )
     if found is None:
         raise NotFound(f"No product '{code}' in the price list.", field="code")

@@ -105,21 +105,27 @@ class DemoConnector(PricingCapability, Connector):
             raise config_error("Enter the path of the demo ERP database file.", code="database")
         try:
             db = connect(path.strip())
+        # The path is technical detail: users of the connection are not shown it.
         except NotADemoErp:
             raise config_error(
-                f"There is no demo ERP database at {path}; create one with "
-                f"`erpsync demo erp init {path}`.",
+                "There is no demo ERP database at the configured path; create one with "
+                "`erpsync demo erp init PATH`.",
+                f"There is no demo ERP database at {path}.",
                 code="database",
             ) from None
         except sqlite3.Error as exc:
-            raise config_error(f"{path} cannot be opened: {exc}.", code="database") from None
+            raise config_error(
+                "The demo ERP database cannot be opened.", f"{path}: {exc}.", code="database"
+            ) from None
         try:
             meta = check_schema(db)
             _check_access_key(meta, values.get("access_key"))
             _batch_size(values)
         except NotADemoErp as exc:
             db.close()
-            raise config_error(f"{path} is {exc}.", code="database") from None
+            raise config_error(
+                f"The configured database file is {exc}.", f"{path} is {exc}.", code="database"
+            ) from None
         except ConnectorError:
             db.close()
             raise
