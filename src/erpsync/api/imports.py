@@ -19,7 +19,7 @@ from erpsync.connections import service as connections
 from erpsync.jobs import hosting as jobs
 from erpsync.jobs.import_jobs import submit
 from erpsync.sync.context import utc_now
-from erpsync.sync.imports import service
+from erpsync.sync.imports import recovery, service
 from erpsync.sync.imports.schemas import (
     GroupName,
     ImportCreate,
@@ -69,7 +69,10 @@ def list_imports(
 @router.get("/imports/{job_id}", response_model=ImportRead)
 def get_import(job_id: RecordId, admin: AdminUser, database: DatabaseDep) -> ImportRead:
     with database.read_session() as session:
-        return ImportRead.model_validate(service.get(session, job_id))
+        job = service.get(session, job_id)
+        read = ImportRead.model_validate(job)
+        read.interrupted = recovery.interrupted(session, job, utc_now())
+        return read
 
 
 @router.get("/imports/{job_id}/rows", response_model=ImportRowPage)

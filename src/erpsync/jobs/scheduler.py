@@ -6,7 +6,8 @@ requested at least one interval ago) and requests a run for each through `runs.r
 which takes the connection's lease: two schedulers, or a scheduler and a **Sync now**,
 never start two runs of one connection. In the server the scheduler is a thread
 (`SchedulerThread`); with Celery it is the `erpsync scheduler` process. The thread also
-enqueues the sync log purge once a day (`purge_jobs.DailyPurge`, R-SYNC-9).
+enqueues the sync log purge once a day (`purge_jobs.DailyPurge`, R-SYNC-9). Each tick
+first enqueues again the jobs that lost their executor (`jobs.recovery`, R-IMP-4).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import func, select
 from erpsync.connections.models import Connection
 from erpsync.db import Database
 from erpsync.errors import ErpSyncError
+from erpsync.jobs import recovery
 from erpsync.jobs.purge_jobs import DailyPurge
 from erpsync.jobs.runners import Runner
 from erpsync.jobs.sync_jobs import SYNC_RUN
@@ -68,7 +70,12 @@ def due(database: Database, now: datetime) -> list[int]:
 
 
 def tick(database: Database, runner: Runner, now: datetime) -> list[int]:
-    """Request and enqueue the due runs; returns the ids of the runs started."""
+    """Re-enqueue lost jobs, then request and enqueue the due runs; returns the ids of
+    the due runs started."""
+    try:
+        recovery.recover(database, runner, now)
+    except Exception:  # the due runs still go out
+        log.exception("looking for lost jobs failed")
     started = []
     for connection_id in due(database, now):
         try:

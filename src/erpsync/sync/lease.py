@@ -24,8 +24,8 @@ from erpsync.errors import TransientError
 from erpsync.sync.models import Lease
 
 LEASES: Table = Lease.__table__  # type: ignore[assignment]
-DEFAULT_TTL = timedelta(minutes=10)  # a queued run, an import: nothing renews it often
-RUN_TTL = timedelta(seconds=60)  # a running sync run, renewed by batches and heartbeat
+DEFAULT_TTL = timedelta(minutes=10)  # a queued run or import: nothing renews it there
+RUN_TTL = timedelta(seconds=60)  # a running run or import, renewed by batches and heartbeat
 
 
 class LeaseLost(TransientError):
@@ -98,6 +98,21 @@ def check(
             "Another run took over this connection's sync; this run stopped without "
             "writing its last batch."
         )
+
+
+def live(session: Session, connection_id: int, token: int | None, now: datetime) -> bool:
+    """Whether the holder with `token` still holds the lease (not taken over, not expired)."""
+    if token is None:
+        return False
+    expires = session.scalar(
+        select(LEASES.c.expires_at).where(
+            LEASES.c.connection_id == connection_id,
+            LEASES.c.token == token,
+            LEASES.c.holder.is_not(None),
+        )
+    )
+    moment = _aware(expires)
+    return moment is not None and moment > now
 
 
 def release(session: Session, connection_id: int, token: int) -> None:

@@ -21,7 +21,8 @@ from erpsync.errors import ErpSyncError
 from erpsync.jobs import hosting as jobs
 from erpsync.jobs.import_jobs import submit
 from erpsync.sdk.model import ActorType
-from erpsync.sync.imports import service
+from erpsync.sync.context import utc_now
+from erpsync.sync.imports import recovery, service
 from erpsync.sync.imports.models import FINAL_STATES, GROUPS, ImportJob, ImportRow
 from erpsync.sync.imports.schemas import ImportCreate, ImportRead
 from erpsync.web.pages_auth import Csrf, PageAdmin
@@ -127,6 +128,7 @@ def import_page(
     with database.read_session() as session:
         job: ImportJob = service.get(session, job_id)
         read = ImportRead.model_validate(job)
+        read.interrupted = recovery.interrupted(session, job, utc_now())
         connection = connections.get(session, admin, job.connection_id)
         groups: dict[str, Any] = {}
         if read.state == "ready":

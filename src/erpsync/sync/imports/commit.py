@@ -57,6 +57,7 @@ _ROW_COLUMNS = (
 
 def run(ctx: JobContext) -> str:
     run_ctx = RunContext(ctx.database, ctx.connection_id, None, ctx.token, ctx.host, ctx.codes)
+    run_ctx.lease_ttl, run_ctx.clock = ctx.lease_ttl, ctx.clock  # batches renew the short lease
     check_identity(run_ctx)  # R-SEM-4: links are only made against the ERP they belong to
     total, done = _start(ctx)
     types = {tm.actor_type.value: tm for tm in ctx.mappings}

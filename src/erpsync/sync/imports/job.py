@@ -7,6 +7,12 @@ actor types (parents first, R-SEM-1) and carries out what the job's state asks f
 the selected rows (`commit`), continuing after the last committed row when it is a
 resumed job. An executor claims the job first (once), so a job delivered twice runs
 once. Failures end the job as `failed` with the reason; they never escape.
+
+A commit holds the connection's short lease like a sync run (`lease_ttl`, the setting
+`ERPSYNC_SYNC_LEASE_SECONDS`): every batch commit renews it and a heartbeat
+(`sync.heartbeat`) renews it while the job waits on the connector, so a killed import
+is interrupted within a minute (`jobs.recovery` then resumes it) while a live one is
+never taken over.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, select, update
@@ -27,7 +34,9 @@ from erpsync.db.base import utcnow
 from erpsync.errors import ConfigError, NotFound
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sync import lease, rules
+from erpsync.sync.context import utc_now
 from erpsync.sync.crmrows import ListCodes
+from erpsync.sync.heartbeat import Heartbeat
 from erpsync.sync.imports.models import (
     CANCELLED,
     FAILED,
@@ -59,6 +68,8 @@ class JobContext:
     token: int | None = None
     progress: Progress | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    lease_ttl: timedelta = lease.RUN_TTL
+    clock: Callable[[], datetime] = utc_now
 
     def cancelled(self) -> bool:
         with self.database.read_session() as session:
@@ -100,11 +111,14 @@ def run(
     *,
     host_factory: HostFactory | None = None,
     progress: Progress | None = None,
+    lease_ttl: timedelta = lease.RUN_TTL,
+    clock: Callable[[], datetime] = utc_now,
 ) -> str:
     """Carry out a job (preview or commit); returns the state it ended in.
 
     The connector is the connection's own (`hosts.Endpoint`: installed or remote);
-    `host_factory(connector_key, timeout)` replaces it where a test wraps the host."""
+    `host_factory(connector_key, timeout)` replaces it where a test wraps the host.
+    A commit holds the lease `lease_ttl` at a time, renewed by batches and a heartbeat."""
     from erpsync.sync.imports import commit, preview
 
     with database.read_session() as session:
@@ -119,7 +133,10 @@ def run(
     if not _claim(database, job_id, state, token):
         return state  # ended, or another executor has it (a job delivered twice)
     host: ConnectorHost | None = None
+    beat: Heartbeat | None = None
     try:
+        if state != PREVIEWING and token is not None:
+            beat = Heartbeat(database, job.connection_id, token, lease_ttl, clock).start()
         if host_factory is None:
             host = endpoint.host()
         else:
@@ -131,7 +148,7 @@ def run(
         ctx = JobContext(
             database, job_id, job.connection_id, host, mappings, job_rules, action, codes, token
         )
-        ctx.progress = progress
+        ctx.progress, ctx.lease_ttl, ctx.clock = progress, lease_ttl, clock
         if state == PREVIEWING:
             return preview.run(ctx)
         return commit.run(ctx)
@@ -140,6 +157,8 @@ def run(
         fail(database, job_id, token, f"{category_of(exc).value}: {message_of(exc)}")
         return FAILED
     finally:
+        if beat is not None:
+            beat.stop()
         try:
             if host is not None:
                 host.close()

@@ -31,6 +31,7 @@ class ImportRead(BaseModel):
     rules: list[str]
     action: str
     state: str
+    interrupted: bool = False  # queued/running, but its lease ran out: nobody runs it
     cancel_requested: bool
     counts: dict[str, Any]
     outcomes: dict[str, Any]

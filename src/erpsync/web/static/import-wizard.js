@@ -23,7 +23,7 @@
       show(error);
       return window.setTimeout(poll, 2000);
     }
-    if (job.state !== box.dataset.state) return window.location.reload();
+    if (job.state !== box.dataset.state || job.interrupted) return window.location.reload();
     const bar = document.getElementById("import-progress");
     const label = document.getElementById("import-progress-text");
     const progress = job.progress || {};
@@ -70,5 +70,6 @@
     }
   });
 
-  if (["previewing", "queued", "running"].includes(box.dataset.state)) poll();
+  const interrupted = box.dataset.interrupted === "true";
+  if (!interrupted && ["previewing", "queued", "running"].includes(box.dataset.state)) poll();
 })();
