@@ -112,6 +112,7 @@ def retry(
     connection: str = ConnectionArg,
     ids: list[int] | None = typer.Argument(None, help="Dead letter ids (default: all)."),
     user: str | None = UserOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Retry dead letters now, in a run in this process."""
     settings = load()
@@ -130,7 +131,11 @@ def retry(
     result = runner.results[0]
     with db.read_session() as session:
         left = deadletters.open_count(session, found.id)
-    console.print(f"Run {read.id}: {result['state']}; {left} dead letter(s) still open.")
+    if as_json:
+        print_json({"run": read.id, "state": result["state"], "retried": len(chosen),
+                    "still_open": left})  # fmt: skip
+    else:
+        console.print(f"Run {read.id}: {result['state']}; {left} dead letter(s) still open.")
     if result["state"] != "succeeded":
         raise typer.Exit(1)
 
@@ -142,6 +147,7 @@ def discard(
     ids: list[int] | None = typer.Argument(None, help="Dead letter ids."),
     all_: bool = typer.Option(False, "--all", help="Discard every open dead letter."),
     user: str | None = UserOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Close dead letters without retrying them."""
     if not ids and not all_:
@@ -150,4 +156,8 @@ def discard(
     with db.session() as session:
         found = connections.find(session, _actor(session, user), connection)
         count = deadletters.discard(session, found.id, ids or None, utc_now())
-    console.print(f"Discarded {count} dead letter(s).")
+        left = deadletters.open_count(session, found.id)
+    if as_json:
+        print_json({"discarded": count, "still_open": left})
+    else:
+        console.print(f"Discarded {count} dead letter(s).")

@@ -1,0 +1,39 @@
+"""`erpsync sync dead-letters retry|discard --json`: what was done and what is still
+open, as JSON for scripts (R-UI-3, R-SYNC-6)."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from erpsync.cli.sync import app
+from erpsync.sdk.model import ActorType
+from tests.sync.conftest import CUSTOMER_FIELDS, SyncEnv
+from tests.sync.test_queues_cli import _json, _set_crm, cli  # noqa: F401 - the CLI fixture
+
+
+def test_retry_and_discard_print_json(env: SyncEnv, cli: CliRunner) -> None:  # noqa: F811
+    env.map("Customer", CUSTOMER_FIELDS, create=True)
+    assert cli.invoke(app, ["run", "Demo ERP"]).exit_code == 0
+    for key, digit in (("10002", "1"), ("10003", "2"), ("10004", "3")):
+        _set_crm(env, key, phone="+46 " + digit * 50)  # longer than the ERP takes
+    assert cli.invoke(app, ["run", "Demo ERP"]).exit_code == 0
+    listed = _json(cli.invoke(app, ["dead-letters", "list", "Demo ERP", "--json"]).stdout)
+    ids = sorted(item["id"] for item in listed["items"])  # type: ignore[index]
+    assert len(ids) == 3
+
+    discarded = cli.invoke(app, ["dead-letters", "discard", "Demo ERP", str(ids[0]), "--json"])
+    assert discarded.exit_code == 0, discarded.output
+    assert _json(discarded.stdout) == {"discarded": 1, "still_open": 2}
+
+    _set_crm(env, "10003", phone="+46 fixed")
+    retried = cli.invoke(app, ["dead-letters", "retry", "Demo ERP", str(ids[1]), "--json"])
+    assert retried.exit_code == 0, retried.output
+    answer = _json(retried.stdout)
+    assert isinstance(answer, dict) and isinstance(answer.pop("run"), int)
+    assert answer == {"state": "succeeded", "retried": 1, "still_open": 1}
+    with env.erp() as erp:
+        shown = erp.show(ActorType.CUSTOMER, "10003")
+        assert shown is not None and shown.values["phone"] == "+46 fixed"
+
+    rest = cli.invoke(app, ["dead-letters", "discard", "Demo ERP", "--all", "--json"])
+    assert _json(rest.stdout) == {"discarded": 1, "still_open": 0}
