@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from erpsync.db import Database
 from erpsync.sdk.host import ConnectorHost
-from erpsync.sync import journal, killpoints, lease
+from erpsync.sync import counts, journal, killpoints, lease
 from erpsync.sync.crmrows import ListCodes
 from erpsync.sync.priority import Outranking
 from erpsync.sync.retry import Backoff
 
-COUNT_KEYS = ("read", "created", "updated", "unchanged", "conflicts", "dead_letters")
+COUNT_KEYS = counts.START  # what each count means: `sync.counts`
 PLAN_LIMIT = 1000
 
 
@@ -82,6 +82,10 @@ class RunContext:
         """Write a batch's log, conflicts and dead letters; a dry run keeps them as its plan."""
         journal.write(session, self.connection_id, self.run_id, entries)
         self.count("dead_letters", len(entries.dead))
+        for dead in entries.dead:  # and in the count of the direction that read it
+            key = counts.dead_letter_key(dead["stream"])
+            if key is not None:
+                self.count(key)
         if self.dry_run and len(self.plan) < PLAN_LIMIT:
             self.plan.extend(entries.log[: PLAN_LIMIT - len(self.plan)])
 

@@ -70,29 +70,34 @@ class CrmBatch:
         self.done: list[_Push] = []
         self.unlinked: list[LinkRow] = []
         self.entries = journal.Entries()
+        self.read = 0  # linked actors of the rows (`crm_read`, see `sync.counts`)
+        self.passed = 0  # read with nothing to send (counted `crm_unchanged` at write)
 
     def push(self) -> None:
         """Decide and save per actor type (ERP calls; no CRM transaction is open)."""
         for actor_type, tm in self.mappings.items():
+            read = [link for link in self.link_rows if link.actor_type == actor_type]
             candidates = [
-                (link, self.rows[link.crm_id])
-                for link in self.link_rows
-                if link.actor_type == actor_type and self._candidate(tm, link)
+                (link, self.rows[link.crm_id]) for link in read if self._candidate(tm, link)
             ]
+            self.read += len(read)
             if candidates:
                 self._push_type(tm, candidates)
 
     def _candidate(self, tm: TypeMapping, link: LinkRow) -> bool:
         row = self.rows.get(link.crm_id)
         if row is None:
+            self.passed += 1
             return False
         if row.get("deleted_at") is not None:  # R-SYNC-7: the link is kept as history
             self.unlinked.append(link)
             return False
-        return any(
+        wanted = any(
             rule.to_erp and row[rule.crm_key] != link.shadow.get(rule.erp_key, MISSING)
             for rule in tm.fields
         )
+        self.passed += not wanted
+        return wanted
 
     def _push_type(self, tm: TypeMapping, candidates: list[tuple[LinkRow, crmrows.CrmRow]]) -> None:
         keys = [link.erp_key for link, _ in candidates]
@@ -104,7 +109,8 @@ class CrmBatch:
         for link, row in candidates:
             actor = current.get(link.erp_key)
             if actor is None or actor.deleted:
-                continue  # gone in the ERP: its change stream reports the deletion
+                self.passed += 1  # gone in the ERP: its change stream reports the deletion
+                continue
             try:
                 push = self._plan(tm, link, row, actor)
             except Exception as exc:
@@ -114,6 +120,8 @@ class CrmBatch:
                 pushes.append(push)
             elif push.link.dirty or push.entries.log:
                 self.done.append(push)
+            else:
+                self.passed += 1
         self._save(tm, pushes)
 
     def _plan(self, tm: TypeMapping, link: LinkRow, row: crmrows.CrmRow, actor: Actor) -> _Push:
@@ -160,7 +168,6 @@ class CrmBatch:
         for push, result in zip(pushes, results, strict=True):
             if result.ok:
                 self.done.append(push)
-                self.ctx.count("saved")
                 continue
             error = ConnectorError.from_response(result.response, call="save")
             if category_of(error) is not Category.DATA:
@@ -199,16 +206,24 @@ class CrmBatch:
         )
 
     def write(self, session: Session) -> None:
-        """After the ERP confirmed: shadows, log rows, conflicts, unlinked records."""
+        """After the ERP confirmed: shadows, log rows, conflicts, unlinked records.
+
+        Counts (`sync.counts`): `crm_read` = `saved` + `crm_unchanged` + `unlinked` +
+        `crm_failed` (the dead letters, counted by `RunContext.record`)."""
         links.save_links(session, [push.link for push in self.done])
         links.unlink(session, [link.id for link in self.unlinked if link.id is not None])
+        saved = 0
         for push in self.done:
             self.ctx.count("conflicts", sum(e["action"] == "conflict" for e in push.entries.log))
             self.entries.extend(push.entries)
             self.entries.conflicts += push.conflicts
-            self.ctx.count("updated" if push.values else "unchanged")
+            saved += bool(push.values)
         for link in self.unlinked:
             self.entries.log.append(self._log("unlinked", link, "", None, None))
+        self.ctx.count("crm_read", self.read)
+        self.ctx.count("saved", saved)
+        self.ctx.count("crm_unchanged", self.passed + len(self.done) - saved)
+        self.ctx.count("unlinked", len(self.unlinked))
         self.ctx.record(session, self.entries)
 
 

@@ -77,8 +77,9 @@ def apply_batch(
             batch.load(chunk)
             for actor in chunk:
                 batch.apply(actor)
-            if last:
+            if last:  # read but refused by the host: dead letters, counted as read too
                 batch.entries.dead += [_rejected(tm, error) for error in rejected]
+                ctx.count("read", len(rejected))
             batch.flush()
             if last and cursor is not None:
                 journal.set_cursor(session, ctx.connection_id, stream_name(tm), cursor)

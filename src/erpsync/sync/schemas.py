@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from erpsync.connections.models import Connection
+from erpsync.sync import counts as run_counts
 from erpsync.sync.conflicts import OpenConflict
 from erpsync.sync.health import Health
 from erpsync.sync.models import SyncLogEntry, SyncRun
@@ -26,7 +27,10 @@ class SyncRunRead(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     duration_s: float | None = None
-    counts: dict[str, Any]
+    counts: dict[str, Any] = Field(
+        description="What the run did, per direction; the counts of each direction add up "
+        "to what it read (`read`, `crm_read`):\n" + run_counts.describe()
+    )
     progress: dict[str, Any]
     error: str | None
 
