@@ -191,8 +191,23 @@ def disconnect_record(
     record_id: int = RECORD,
     actor_type: str = ACTOR_TYPE,
     user: str | None = USER,
+    json_output: bool = JSON,
 ) -> None:
     """Remove the link only; both records stay."""
     db, _, actor, cid = _setup(connection, kind, user)
-    connect.disconnect(db, actor, kind, record_id, cid, actor_type)
-    console.print(f"Disconnected {kind} {record_id} from {actor_type}; both records stay.")
+    erp_key = connect.disconnect(db, actor, kind, record_id, cid, actor_type)
+    if json_output:
+        print_json(
+            {
+                "connection_id": cid,
+                "kind": kind,
+                "record_id": record_id,
+                "actor_type": actor_type,
+                "erp_key": erp_key,
+                "disconnected": True,
+            }
+        )
+        return
+    console.print(
+        f"Disconnected {kind} {record_id} from {actor_type} {erp_key}; both records stay."
+    )

@@ -285,7 +285,8 @@ def write_link(
 
 def disconnect(
     database: Database, user: User, kind: str, record_id: int, connection_id: int, actor_type: str
-) -> None:
+) -> str:
+    """Unlink the record from its actor (both stay, the log says so); returns the ERP key."""
     with database.session() as session:
         target = targets.target(session, user, kind, record_id, connection_id, "connect")
         chosen = targets.actor_type_of(target, actor_type)
@@ -298,3 +299,4 @@ def disconnect(
         links.unlink(session, [link.id])
         entry = journal.log_row(DISCONNECTED, link.actor_type, link.erp_key, kind, record_id)
         journal.write(session, connection_id, None, journal.Entries(log=[entry]))
+        return link.erp_key
