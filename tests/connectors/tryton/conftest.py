@@ -36,7 +36,13 @@ def tryton_template(request: pytest.FixtureRequest) -> Path:
     missing = trytond_missing()
     if missing:
         _unavailable(missing)
-    folder = request.config.cache.mkdir(f"tryton-template-{template_key()}")
+    cache = getattr(request.config, "cache", None)  # absent under `-p no:cacheprovider`
+    name = f"tryton-template-{template_key()}"
+    folder = (
+        cache.mkdir(name)
+        if cache is not None
+        else request.getfixturevalue("tmp_path_factory").mktemp(name, numbered=False)
+    )
     built = folder / f"{TEMPLATE_DB}.sqlite"
     if (folder / "complete").exists():
         return built
