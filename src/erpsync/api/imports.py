@@ -63,16 +63,14 @@ def list_imports(
     with database.read_session() as session:
         connections.get(session, admin, connection_id)
         found = service.list_jobs(session, connection_id, limit)
-        return [ImportRead.model_validate(job) for job in found]
+        now = utc_now()
+        return [recovery.read(session, job, now) for job in found]
 
 
 @router.get("/imports/{job_id}", response_model=ImportRead)
 def get_import(job_id: RecordId, admin: AdminUser, database: DatabaseDep) -> ImportRead:
     with database.read_session() as session:
-        job = service.get(session, job_id)
-        read = ImportRead.model_validate(job)
-        read.interrupted = recovery.interrupted(session, job, utc_now())
-        return read
+        return recovery.read(session, service.get(session, job_id), utc_now())
 
 
 @router.get("/imports/{job_id}/rows", response_model=ImportRowPage)

@@ -24,7 +24,7 @@ from erpsync.sdk.model import ActorType
 from erpsync.sync.context import utc_now
 from erpsync.sync.imports import recovery, service
 from erpsync.sync.imports.models import FINAL_STATES, GROUPS, ImportJob, ImportRow
-from erpsync.sync.imports.schemas import ImportCreate, ImportRead
+from erpsync.sync.imports.schemas import ImportCreate
 from erpsync.web.pages_auth import Csrf, PageAdmin
 from erpsync.web.templating import render
 
@@ -46,7 +46,8 @@ def _connections(database: DatabaseDep, admin: Any) -> list[dict[str, Any]]:
 def imports_page(request: Request, admin: PageAdmin, database: DatabaseDep) -> HTMLResponse:
     """Step 1: the connection and the actor types; below, the recent imports."""
     with database.read_session() as session:
-        recent = [ImportRead.model_validate(job) for job in service.list_jobs(session, None, 20)]
+        now = utc_now()
+        recent = [recovery.read(session, job, now) for job in service.list_jobs(session, None, 20)]
     context = {
         "connections": _connections(database, admin),
         "names": {c["id"]: c["name"] for c in _connections(database, admin)},
@@ -127,8 +128,7 @@ def import_page(
     """Steps 3–5: the preview, the run with its progress bar, the summary."""
     with database.read_session() as session:
         job: ImportJob = service.get(session, job_id)
-        read = ImportRead.model_validate(job)
-        read.interrupted = recovery.interrupted(session, job, utc_now())
+        read = recovery.read(session, job, utc_now())
         connection = connections.get(session, admin, job.connection_id)
         groups: dict[str, Any] = {}
         if read.state == "ready":

@@ -138,6 +138,9 @@ def test_the_page_and_the_api_show_an_interrupted_import_with_resume(
     page = admin_client.get(f"/sync/imports/{job_id}").text
     assert 'id="import-state">interrupted<' in page
     assert 'data-action="resume"' in page and 'data-action="cancel"' not in page
+    listed = admin_client.get(f"/api/v1/connections/{imp.cid}/imports").json()
+    assert [(j["id"], j["interrupted"]) for j in listed] == [(job_id, True)]
+    assert ">interrupted<" in admin_client.get("/sync/imports").text
 
     resumed = admin_client.post(f"/api/v1/imports/{job_id}/resume")
     assert resumed.status_code == 202, resumed.text

@@ -23,6 +23,7 @@ from erpsync.errors import ErpSyncError
 from erpsync.sync import lease
 from erpsync.sync.imports import service
 from erpsync.sync.imports.models import PREVIEWING, QUEUED, RUNNING, ImportJob
+from erpsync.sync.imports.schemas import ImportRead
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,13 @@ def interrupted(session: Session, job: ImportJob, now: datetime) -> bool:
     if job.state not in (QUEUED, RUNNING):
         return False
     return not lease.live(session, job.connection_id, job.lease_token, now)
+
+
+def read(session: Session, job: ImportJob, now: datetime) -> ImportRead:
+    """The job as the API and the pages show it, `interrupted` included."""
+    shown = ImportRead.model_validate(job)
+    shown.interrupted = interrupted(session, job, now)
+    return shown
 
 
 def recover(database: Database, now: datetime, *, orphaned: bool = False) -> list[int]:
