@@ -37,3 +37,31 @@ def test_retry_and_discard_print_json(env: SyncEnv, cli: CliRunner) -> None:  # 
 
     rest = cli.invoke(app, ["dead-letters", "discard", "Demo ERP", "--all", "--json"])
     assert _json(rest.stdout) == {"discarded": 1, "still_open": 0}
+
+
+def test_resolve_prints_the_conflict_and_the_kept_side_as_json(
+    env: SyncEnv,
+    cli: CliRunner,  # noqa: F811
+) -> None:
+    env.map("Customer", CUSTOMER_FIELDS, create=True, policy="manual")
+    assert cli.invoke(app, ["run", "Demo ERP"]).exit_code == 0
+    with env.erp() as erp:
+        erp.set(ActorType.CUSTOMER, "10006", {"phone": "+46 erp"})
+    _set_crm(env, "10006", phone="+46 crm")
+    assert cli.invoke(app, ["run", "Demo ERP"]).exit_code == 0
+    [item] = _json(cli.invoke(app, ["conflicts", "list", "Demo ERP", "--json"]).stdout)["items"]  # type: ignore[index]
+    args = ["conflicts", "resolve", "Demo ERP", str(item["id"]), "--keep", "erp", "--json"]
+    done = cli.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    answer = _json(done.stdout)
+    assert isinstance(answer, dict)
+    assert (answer["id"], answer["erp_key"], answer["field"], answer["kept"]) == (
+        item["id"],
+        "10006",
+        "phone",
+        "erp",
+    )
+    assert (answer["erp_value"], answer["crm_value"]) == ("+46 erp", "+46 crm")
+    assert env.company("10006").phone == "+46 erp"
+    again = cli.invoke(app, args)
+    assert again.exit_code != 0 and "already resolved" in again.output

@@ -68,6 +68,7 @@ def resolve(
     keep: str = typer.Option(..., "--keep", help="erp, crm, or value (with --value)."),
     value: str | None = typer.Option(None, "--value", help="The value to keep."),
     user: str | None = UserOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Settle a conflict; the next run sends the kept value where it must go."""
     if keep == "value" and value is None:
@@ -77,6 +78,10 @@ def resolve(
         admin = _actor(session, user)
         found = connections.find(session, admin, connection)
         done = conflicts.resolve(session, found.id, conflict_id, keep, utc_now(), value, admin.id)
+        answer = {**conflict_read(done).model_dump(mode="json"), "kept": keep}
+    if as_json:
+        print_json(answer)
+        return
     console.print(f"Conflict {conflict_id} ({done.erp_key} {done.crm_field}) resolved: {keep}.")
 
 
