@@ -1,5 +1,6 @@
-"""`erpsync sync dead-letters retry|discard --json`: what was done and what is still
-open, as JSON for scripts (R-UI-3, R-SYNC-6)."""
+"""`--json` on the sync CLI's acting commands, for scripts (R-UI-3): `dead-letters
+retry|discard` say what was done and what is still open (R-SYNC-6), `conflicts resolve`
+the conflict and the side kept (R-SYNC-5), `reset` the streams moved back (R-SEM-9)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,21 @@ def test_resolve_prints_the_conflict_and_the_kept_side_as_json(
     assert env.company("10006").phone == "+46 erp"
     again = cli.invoke(app, args)
     assert again.exit_code != 0 and "already resolved" in again.output
+
+
+def test_reset_prints_the_streams_it_moved_back_as_json(
+    env: SyncEnv,
+    cli: CliRunner,  # noqa: F811
+) -> None:
+    env.map("Customer", CUSTOMER_FIELDS, create=True)
+    assert cli.invoke(app, ["run", "Demo ERP"]).exit_code == 0
+    unknown = cli.invoke(app, ["reset", "Demo ERP", "--stream", "erp:Nothing", "--json"])
+    assert unknown.exit_code != 0 and "erp:Nothing" in unknown.output
+    assert "erp:Customer" in unknown.output  # the streams there are
+    reset = cli.invoke(app, ["reset", "Demo ERP", "--json"])
+    assert reset.exit_code == 0, reset.output
+    answer = _json(reset.stdout)
+    assert isinstance(answer, dict) and answer["connection_id"] == env.connection_id
+    assert {"erp:Customer", "crm:company"} <= set(answer["reset"])
+    [row] = _json(cli.invoke(app, ["status", "--json"]).stdout)  # type: ignore[misc]
+    assert not any(row["cursors"].values())

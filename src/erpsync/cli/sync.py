@@ -183,10 +183,14 @@ def reset(
     stream: str | None = typer.Option(None, help="One stream, e.g. erp:Customer or crm:company."),
     to_start: bool = typer.Option(True, "--to-start", help="Back to the start (re-read all)."),
     user: str | None = UserOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Move stream positions back so the next run re-reads; shadows make it harmless."""
     db = database(load())
     with db.session() as session:
         found = connections.find(session, _actor(session, user), connection)
         names = runs.reset(session, found.id, stream, to_start)
+    if as_json:
+        print_json({"connection_id": found.id, "reset": list(names)})
+        return
     console.print(f"Reset {', '.join(names) or 'nothing (no stream yet)'}.")
