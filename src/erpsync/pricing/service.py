@@ -10,11 +10,14 @@
 - Answers are fetched live through `PricingHost` (timeout, checks) and cached briefly
   (`cache.TtlCache`, 60 s per connection + list + query). An unreachable ERP is a 503
   whose message says so; the cost price is shown to administrators only.
+- Money (price, list price, cost) leaves here as Decimal rounded to the price list
+  currency's decimals (`PriceList.currency_digits`, 2 unless the ERP says otherwise).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -236,16 +239,26 @@ def list_read(price_list: PriceList) -> PriceListRead:
     )
 
 
+def money(amount: Decimal, digits: int) -> Decimal:
+    """An amount rounded to the currency's decimals ("1490.0000" → "1490.00"), as Decimal."""
+    return Decimal(amount).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _money(amount: Decimal | None, digits: int) -> Decimal | None:
+    return None if amount is None else money(amount, digits)
+
+
 def _product_read(product: Product, price_list: PriceList, user: User) -> ProductRead:
+    digits = price_list.currency_digits
     return ProductRead(
         code=product.code,
         name=product.name,
         description=product.description,
         unit=product.unit,
-        list_price=product.list_price,
-        cost=product.cost if user.is_admin else None,
+        list_price=_money(product.list_price, digits),
+        cost=_money(product.cost, digits) if user.is_admin else None,
         vat_code=product.vat_code,
         in_stock=product.in_stock,
-        price=product.price,
+        price=money(product.price, digits),
         currency=price_list.currency,
     )

@@ -41,7 +41,10 @@ MAX_PAGE = 500
 
 @dataclass(frozen=True, slots=True)
 class PriceList:
-    """One price list of the ERP. Dates are inclusive; None means open-ended."""
+    """One price list of the ERP. Dates are inclusive; None means open-ended.
+
+    `currency_digits`: the decimals of the currency's amounts; the host shows money
+    rounded to them (2 unless the ERP says otherwise)."""
 
     id: str
     name: str
@@ -49,6 +52,7 @@ class PriceList:
     valid_from: date | None = None
     valid_to: date | None = None
     active: bool = True
+    currency_digits: int = 2
 
     def valid_on(self, day: date) -> bool:
         after_start = self.valid_from is None or self.valid_from <= day

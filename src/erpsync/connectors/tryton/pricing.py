@@ -63,7 +63,7 @@ class Pricing:
         return self.client.search_read(
             PRICE_LIST,
             domain,
-            ["id", "name", "active", "company", "company.currency.code"],
+            ["id", "name", "active", "company", "company.currency.code", "company.currency.digits"],
             order=[("name", "ASC"), ("id", "ASC")],
             context={"active_test": False},
         )
@@ -145,8 +145,15 @@ def _money(value: Any) -> Decimal | None:
 
 def _price_list(row: dict[str, Any]) -> PriceList:
     company = row.get("company.") or {}
-    currency = (company.get("currency.") or {}).get("code") or ""
-    return PriceList(str(row["id"]), str(row["name"]), str(currency), active=bool(row["active"]))
+    found = company.get("currency.") or {}
+    digits = found.get("digits")
+    return PriceList(
+        str(row["id"]),
+        str(row["name"]),
+        str(found.get("code") or ""),
+        active=bool(row["active"]),
+        currency_digits=digits if isinstance(digits, int) and 0 <= digits <= 8 else 2,
+    )
 
 
 def _product(row: dict[str, Any], details: dict[str, Any]) -> Product:

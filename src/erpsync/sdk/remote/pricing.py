@@ -57,6 +57,7 @@ def encode_price_list(price_list: PriceList) -> JSON:
         "valid_from": codec.encode_value(price_list.valid_from),
         "valid_to": codec.encode_value(price_list.valid_to),
         "active": price_list.active,
+        "currency_digits": price_list.currency_digits,
     }
 
 
@@ -68,7 +69,14 @@ def decode_price_list(data: JSON) -> PriceList:
         _date(data.get("valid_from")),
         _date(data.get("valid_to")),
         bool(data.get("active", True)),
+        _digits(data.get("currency_digits", 2)),
     )
+
+
+def _digits(data: JSON) -> int:
+    if type(data) is not int or not 0 <= data <= 8:
+        raise ValueError(f"currency_digits: expected a whole number 0 to 8, got {data!r}")
+    return data
 
 
 def encode_product(product: Product) -> JSON:
