@@ -82,5 +82,6 @@ def test_reset_prints_the_streams_it_moved_back_as_json(
     answer = _json(reset.stdout)
     assert isinstance(answer, dict) and answer["connection_id"] == env.connection_id
     assert {"erp:Customer", "crm:company"} <= set(answer["reset"])
-    [row] = _json(cli.invoke(app, ["status", "--json"]).stdout)  # type: ignore[misc]
-    assert not any(row["cursors"].values())
+    status = _json(cli.invoke(app, ["status", "--json"]).stdout)
+    assert isinstance(status, list) and len(status) == 1
+    assert not any(status[0]["cursors"].values())
