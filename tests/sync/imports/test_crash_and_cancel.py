@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,8 @@ def test_killed_after_a_batch_resumes_without_duplicates(
     assert stopped.state == "running" and stopped.progress["done"] == 2000
     assert big.companies() == 2000 and _outcomes(big, job_id)[None] == CUSTOMERS - 2000
 
-    with big.database.session() as session:
-        service.resume(session, service.get(session, job_id), utc_now())
+    with big.database.session() as session:  # its lease ran out a minute after the kill
+        service.resume(session, service.get(session, job_id), utc_now() + timedelta(seconds=66))
     assert job.run(big.database, big.sync.keys, job_id, host_factory=big.sync.host) == "succeeded"
 
     assert big.companies() == CUSTOMERS

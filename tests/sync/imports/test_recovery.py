@@ -186,7 +186,7 @@ class SlowDemo(DemoConnector):
 
 
 def test_a_live_import_is_never_taken_over_while_it_heartbeats(
-    imp: ImportEnv, settings: Settings
+    imp: ImportEnv, settings: Settings, admin_client: TestClient
 ) -> None:
     job_id = _queue(imp)
     connector = SlowDemo(delay=2.5)  # two and a half lifetimes of its one-second lease
@@ -204,6 +204,8 @@ def test_a_live_import_is_never_taken_over_while_it_heartbeats(
     worker = threading.Thread(target=run)
     worker.start()
     assert connector.waiting.wait(30)
+    refused = admin_client.post(f"/api/v1/imports/{job_id}/resume")  # nor by hand
+    assert refused.status_code == 409 and "renewing its lease" in refused.text, refused.text
     runner = InlineRunner(JobEnv(imp.database, imp.sync.keys, settings))
     token = imp.job(job_id).lease_token
     found = []

@@ -295,7 +295,8 @@ def cancel(session: Session, job: ImportJob) -> ImportJob:
 
 
 def resume(session: Session, job: ImportJob, now: datetime) -> ImportJob:
-    """Continue a job that stopped (crash, failure) after its last committed row."""
+    """Continue a job that stopped (crash, failure) after its last committed row; a
+    running job whose lease is still renewed is refused (never two executors)."""
     if job.state == PREVIEWING:
         job.started_at = None  # the preview starts over
         return job
@@ -306,6 +307,12 @@ def resume(session: Session, job: ImportJob, now: datetime) -> ImportJob:
     connection = session.get(Connection, job.connection_id)
     assert connection is not None
     _sync_off(connection)
+    if job.state == RUNNING and lease.live(session, job.connection_id, job.lease_token, now):
+        raise Conflict(
+            f"The import {job.id} is running and renewing its lease; resume it only once it "
+            "is interrupted.",
+            field="state",
+        )
     job.lease_token = _take(session, job, now, takeover=True)
     job.state, job.error, job.finished_at, job.cancel_requested = QUEUED, None, None, False
     return job
