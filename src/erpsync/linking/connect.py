@@ -14,6 +14,7 @@ Disconnect marks the link `unlinked` (kept as history) and logs it; both records
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,7 @@ from erpsync.connections.service import Keys
 from erpsync.db import Database
 from erpsync.errors import Conflict, NotFound, ValidationError
 from erpsync.linking import fields as linking_fields
+from erpsync.linking import item_names
 from erpsync.linking import target as targets
 from erpsync.linking.schemas import CompareRead, CompareRow, ConnectIn, LinkRead, Side
 from erpsync.mapping.transform import CrmValue, TransformError, to_crm, to_erp
@@ -50,13 +52,24 @@ class Plan:
     log: list[tuple[str, str, CrmValue, CrmValue]] = field(default_factory=list)
 
 
-def _rows(tf: linking_fields.TypeFields, crm: crmrows.CrmRow, actor: Actor) -> list[CompareRow]:
+def _rows(
+    tf: linking_fields.TypeFields,
+    crm: crmrows.CrmRow,
+    actor: Actor,
+    items: Mapping[str, Mapping[str, str]],
+) -> list[CompareRow]:
     rows: list[CompareRow] = []
     for rule in tf.synced:
         if rule.erp_key not in actor.values:
             continue
         erp_value = to_crm(rule.rule, actor.values[rule.erp_key])
         crm_value = crm.get(rule.crm_key)
+        list_name = tf.erp[rule.erp_key].list_name or ""
+        crm_text, erp_text = (
+            item_names.texts(rule, items[list_name], actor.values[rule.erp_key], crm_value)
+            if list_name in items
+            else (None, None)
+        )
         choices: list[Side] = []
         if rule.to_crm:
             choices.append("erp")
@@ -74,6 +87,8 @@ def _rows(tf: linking_fields.TypeFields, crm: crmrows.CrmRow, actor: Actor) -> l
                 differs=erp_value != crm_value,
                 choices=choices or ["erp"],
                 default=default,
+                crm_text=crm_text,
+                erp_text=erp_text,
             )
         )
     return rows
@@ -134,11 +149,12 @@ def _load(
         crm = _crm_row(session, target)
     try:
         found = host.get_actors(actor_type, [erp_key], [r.erp_key for r in tf.synced])
+        if not found or found[0].deleted:
+            raise NotFound(f"The ERP has no {actor_type} '{erp_key}'.", field="erp_key")
+        items = item_names.of_synced(host, tf)
     except ConnectorError as exc:
         raise targets.erp_failure(target, exc, "the lookup") from exc
-    if not found or found[0].deleted:
-        raise NotFound(f"The ERP has no {actor_type} '{erp_key}'.", field="erp_key")
-    return _Loaded(target, actor_type, tf, found[0], _rows(tf, crm, found[0]))
+    return _Loaded(target, actor_type, tf, found[0], _rows(tf, crm, found[0], items))
 
 
 def _crm_row(session: Session, target: targets.Target) -> crmrows.CrmRow:

@@ -103,6 +103,10 @@ class CompareRow(BaseModel):
     differs: bool
     choices: list[Side]
     default: Side
+    #: How a List field's values read: the ERP item's name (as search and the tab show
+    #: it); None where the value is not a list item or the ERP does not name it.
+    crm_text: str | None = None
+    erp_text: str | None = None
 
 
 class CompareRead(BaseModel):
