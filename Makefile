@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	bash scripts/system-packages.sh
 	$(BIN)/pip install -q -e '.[dev,postgres,mysql,celery,tryton]'
 	touch $(VENV)/.installed $@
 
@@ -32,6 +33,7 @@ serve: venv
 
 ## make test: lint, type-check and the whole suite against the local services
 test: dev
+	bash scripts/system-packages.sh
 	$(MAKE) lint typecheck pytest
 
 lint: dev
