@@ -100,7 +100,7 @@ def ids_by_number(session: Session, numbers: Iterable[str]) -> dict[str, int]:
     table = TABLES[COMPANY]
     rows = session.execute(
         select(table.c.number, table.c.id)
-        .where(table.c.number.in_(wanted), table.c.deleted_at.is_(None))
+        .where(bulk.among(session, table.c.number, wanted), table.c.deleted_at.is_(None))
         .order_by(table.c.id.desc())
     ).all()
     return {number: record_id for number, record_id in rows}
