@@ -169,6 +169,7 @@ def test_editing_keeps_the_secret_and_needs_no_test_for_a_rename(
     _sign_in(page, live_server, "admin", ADMIN_PASSWORD)
     page.goto(live_server.url + "/sync/connections/new")
     page.fill("#c-name", "Demo ERP")
+    expect(page.locator("#cfg-database")).to_be_visible()  # the connector's fields are loaded
     page.click("#test-button")  # a missing mandatory value is shown next to its field
     expect(page.locator("[data-error-for='config.database']")).to_have_text(
         "Database file is required"

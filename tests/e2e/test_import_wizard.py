@@ -100,6 +100,9 @@ def test_the_import_wizard_end_to_end(
                 shots(page, "step-4-progress")
         time.sleep(0.1)
     expect(page.locator("#import-summary")).to_be_visible()
+    final = int(page.evaluate(BAR_VALUE))  # a fast import may end between two polls
+    if final > 0 and (not seen or final != seen[-1]):
+        seen.append(final)
     assert len(seen) >= 2 and seen == sorted(seen), seen  # the bar moved, forwards
     expect(page.locator(".import-outcomes li[data-outcome=created] strong")).to_have_text(
         str(CUSTOMERS - 2)
