@@ -102,7 +102,7 @@ def test_secret_is_encrypted_never_output_and_kept_on_blank_edit(
         shown = service.to_read(session, connection).model_dump(mode="json")
     assert "right" not in str(stored["password"])
     assert shown["config"]["password"] == {"set": True}
-    assert "\"right\"" not in json.dumps(shown)  # as a value; "rights" is a key
+    assert '"right"' not in json.dumps(shown)  # as a value; "rights" is a key
     # A blank secret is tested and saved with the stored one; no re-test needed for it.
     token = _tested(database, keys, admin, {**GOOD, "password": ""}, connection_id)
     assert token is not None
