@@ -51,6 +51,7 @@ def test_an_unknown_key_lists_the_installed_ones() -> None:
         ("no_version", "invalid:NoVersion", "NoVersion has no version"),
         ("other", "good:Acme", "Acme.key is 'acme' but its entry point is named 'other'"),
         ("missing", "good:Nothing", "has no attribute 'Nothing'"),
+        ("overriding", "overrides_final:Overriding", "Overriding overrides facts"),
     ],
 )
 def test_a_broken_plug_in_is_reported_with_its_error(name: str, target: str, reason: str) -> None:

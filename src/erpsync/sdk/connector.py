@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar, final
 
 from erpsync.sdk.model import (
     Actor,
@@ -60,6 +60,34 @@ class Connector(ABC):
 
     #: The most actors per `ChangeBatch`. The host may lower it; connectors honour it.
     batch_size: int = 500
+
+    # --- engine-side: final ------------------------------------------------------------
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Refuse, when the class is made, a connector that overrides a final method."""
+        super().__init_subclass__(**kwargs)
+        overridden = sorted(name for name in FINAL_METHODS if name in vars(cls))
+        if overridden:
+            raise TypeError(
+                f"{cls.__qualname__} overrides {', '.join(overridden)}: the engine relies "
+                "on these methods of erpsync.sdk.Connector as they are (they are final)"
+            )
+
+    @final
+    @classmethod
+    def facts(cls) -> dict[str, Any]:
+        """What the registry and `erpsync connector list` read of this class, from its
+        class attributes: key, name, version, description, actor types, change tracking,
+        read-only. Final: the engine relies on it reading exactly those attributes."""
+        return {
+            "key": cls.key,
+            "name": cls.name,
+            "version": cls.version,
+            "description": cls.description,
+            "actor_types": tuple(cls.supported_actor_types),
+            "change_tracking": cls.change_tracking,
+            "read_only": cls.read_only,
+        }
 
     # --- configuration (R-SDK-2) -------------------------------------------------
 
@@ -192,3 +220,8 @@ class Connector(ABC):
         When given, the host checks that a stream's cursors never go backwards.
         """
         return None
+
+
+#: Methods of `Connector` that subclasses must not override (checked at class creation,
+#: and by mypy through `@final`).
+FINAL_METHODS = ("facts", "__init_subclass__")

@@ -120,17 +120,7 @@ def _info(point: EntryPoint) -> ConnectorInfo:
         cls = _load_entry_point(point)
     except BrokenConnector as exc:
         return ConnectorInfo(point.name, entry_point=point.value, load_error=exc.user_explanation)
-    return ConnectorInfo(
-        key=cls.key,
-        name=cls.name,
-        version=cls.version,
-        description=cls.description,
-        actor_types=tuple(cls.supported_actor_types),
-        change_tracking=cls.change_tracking,
-        read_only=cls.read_only,
-        pricing=has_pricing(cls),
-        entry_point=point.value,
-    )
+    return ConnectorInfo(**cls.facts(), pricing=has_pricing(cls), entry_point=point.value)
 
 
 def available(points: Iterable[EntryPoint] | None = None) -> list[ConnectorInfo]:
