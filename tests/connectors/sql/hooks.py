@@ -3,7 +3,8 @@ ERP's tables (as another ERP user would), on PostgreSQL, MariaDB or SQLite."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from erpsync.sdk import (
     Product,
     Value,
 )
+from erpsync.sdk.host import ConnectorHost
 from erpsync.sdk.testkit import ConformanceHooks, LateCommit
 from tests.connectors.sql import erp_schema as erp
 
@@ -170,3 +172,14 @@ class SqlHooks(ConformanceHooks):
         connection = self.engine.connect()
         key = self._insert(connection, actor_type, values, parent)
         return _Late(connection, key)
+
+
+@contextmanager
+def open_host(url: sa.URL, name: str) -> Iterator[ConnectorHost]:
+    """The SQL connector hosted and opened on `url` as connection `name`."""
+    hosted = ConnectorHost(SqlConnector(), timeout=30)
+    hosted.open(name, config_for(url))
+    try:
+        yield hosted
+    finally:
+        hosted.close()

@@ -5,7 +5,6 @@ that makes a company's rename reach its contacts, read-only refusal, mapping pro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,37 +13,13 @@ from erpsync.connectors.sql import MappingError, SqlConnector, parse_mapping, pr
 from erpsync.sdk import Actor, ActorRef, ActorType, Category, ConnectorError
 from erpsync.sdk.host import ConnectorHost
 from tests.connectors.sql import erp_schema as erp
-from tests.connectors.sql.hooks import config_for
-
-DATABASES = [
-    "sqlite",
-    pytest.param("postgres", marks=pytest.mark.postgres),
-    pytest.param("mariadb", marks=pytest.mark.mariadb),
-]
-
-
-@pytest.fixture(params=DATABASES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> sa.URL:
-    if request.param == "sqlite":
-        found = sa.make_url(f"sqlite:///{tmp_path / 'erp.sqlite'}")
-        engine = sa.create_engine(found)
-        erp.create_schema(engine)
-    else:
-        found = request.getfixturevalue(
-            "pg_erp_url" if request.param == "postgres" else "mariadb_erp_url"
-        )
-        engine = sa.create_engine(found)
-        erp.seed(engine)
-    engine.dispose()
-    return found
+from tests.connectors.sql.hooks import config_for, open_host
 
 
 @pytest.fixture
 def host(url: sa.URL) -> Iterator[ConnectorHost]:
-    hosted = ConnectorHost(SqlConnector(), timeout=30)
-    hosted.open("behaviour", config_for(url))
-    yield hosted
-    hosted.close()
+    with open_host(url, "behaviour") as hosted:
+        yield hosted
 
 
 def _all(host: ConnectorHost, actor_type: ActorType, cursor: str | None = None) -> list[Actor]:

@@ -6,48 +6,22 @@ themselves rather than everything."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from erpsync.connectors.sql import SqlConnector
 from erpsync.sdk import Actor, ActorType, Operator, Restriction
 from erpsync.sdk.host import ConnectorHost
-from tests.connectors.sql import erp_schema as erp
-from tests.connectors.sql.hooks import config_for
+from tests.connectors.sql.hooks import open_host
 
 CUSTOMER = ActorType.CUSTOMER
 SNEAKY = 'O\'Brien "Bygg"; DROP TABLE company; --'
-DATABASES = [
-    "sqlite",
-    pytest.param("postgres", marks=pytest.mark.postgres),
-    pytest.param("mariadb", marks=pytest.mark.mariadb),
-]
-
-
-@pytest.fixture(params=DATABASES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> sa.URL:
-    if request.param == "sqlite":
-        found = sa.make_url(f"sqlite:///{tmp_path / 'erp.sqlite'}")
-        engine = sa.create_engine(found)
-        erp.create_schema(engine)
-    else:
-        found = request.getfixturevalue(
-            "pg_erp_url" if request.param == "postgres" else "mariadb_erp_url"
-        )
-        engine = sa.create_engine(found)
-        erp.seed(engine)
-    engine.dispose()
-    return found
 
 
 @pytest.fixture
 def host(url: sa.URL) -> Iterator[ConnectorHost]:
-    hosted = ConnectorHost(SqlConnector(), timeout=30)
-    hosted.open("bound", config_for(url))
-    yield hosted
-    hosted.close()
+    with open_host(url, "bound") as hosted:
+        yield hosted
 
 
 def _names(host: ConnectorHost, text: str) -> list[object]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,37 +18,13 @@ from erpsync.sdk import Category, ConnectorError, Operator, Restriction
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sdk.pricing_host import PricingHost
 from tests.connectors.sql import erp_schema as erp
-from tests.connectors.sql.hooks import config_for
-
-DATABASES = [
-    "sqlite",
-    pytest.param("postgres", marks=pytest.mark.postgres),
-    pytest.param("mariadb", marks=pytest.mark.mariadb),
-]
-
-
-@pytest.fixture(params=DATABASES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> sa.URL:
-    if request.param == "sqlite":
-        found = sa.make_url(f"sqlite:///{tmp_path / 'erp.sqlite'}")
-        engine = sa.create_engine(found)
-        erp.create_schema(engine)
-    else:
-        found = request.getfixturevalue(
-            "pg_erp_url" if request.param == "postgres" else "mariadb_erp_url"
-        )
-        engine = sa.create_engine(found)
-        erp.seed(engine)
-    engine.dispose()
-    return found
+from tests.connectors.sql.hooks import config_for, open_host
 
 
 @pytest.fixture
 def pricing(url: sa.URL) -> Iterator[PricingHost]:
-    host = ConnectorHost(SqlConnector(), timeout=30)
-    host.open("pricing", config_for(url))
-    yield PricingHost(host)
-    host.close()
+    with open_host(url, "pricing") as host:
+        yield PricingHost(host)
 
 
 def test_price_lists_carry_currency_dates_and_state(pricing: PricingHost) -> None:

@@ -19,27 +19,6 @@ from tests.connectors.sql import erp_schema as erp
 from tests.connectors.sql.hooks import config_for
 
 SECRET = "proposal-password-x"
-DATABASES = [
-    "sqlite",
-    pytest.param("postgres", marks=pytest.mark.postgres),
-    pytest.param("mariadb", marks=pytest.mark.mariadb),
-]
-
-
-@pytest.fixture(params=DATABASES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> sa.URL:
-    if request.param == "sqlite":
-        found = sa.make_url(f"sqlite:///{tmp_path / 'erp.sqlite'}")
-        engine = sa.create_engine(found)
-        erp.create_schema(engine)
-    else:
-        found = request.getfixturevalue(
-            "pg_erp_url" if request.param == "postgres" else "mariadb_erp_url"
-        )
-        engine = sa.create_engine(found)
-        erp.seed(engine)
-    engine.dispose()
-    return found
 
 
 def _pairs(values: dict[str, object]) -> list[str]:
