@@ -7,10 +7,6 @@ Lease expiry comes from clocks moved on, never from sleeping a minute."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -19,15 +15,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
 from erpsync.accounts.models import User
 from erpsync.connections import service as connections
 from erpsync.connections.models import Connection
-from erpsync.connections.schemas import ConnectionCreate
 from erpsync.connectors.demo.connector import DemoConnector
-from erpsync.connectors.demo.seed import init_database
-from erpsync.crm.lists import ensure_standard_lists
 from erpsync.db import Database
 from erpsync.jobs.import_jobs import IMPORT_RUN
 from erpsync.jobs.recovery import recover
@@ -40,12 +32,10 @@ from erpsync.settings import Settings
 from erpsync.sync import lease
 from erpsync.sync.context import utc_now
 from erpsync.sync.imports import job, service
-from erpsync.sync.imports.models import ImportRow
 from erpsync.sync.models import Lease, Link
-from tests.sync.conftest import SyncEnv
-from tests.sync.imports.conftest import IMPORT_CUSTOMER_FIELDS, ImportEnv
+from tests.sync.imports.conftest import ImportEnv
+from tests.sync.imports.crash import customers_env, kill_after_batches, outcomes, queue_commit
 
-ROOT = Path(__file__).resolve().parents[3]
 CUSTOMERS = 1500  # two batches: the kill comes after the first
 
 
@@ -54,50 +44,18 @@ def two_batches(
     database: Database, keys: connections.Keys, admin: User, tmp_path: Path
 ) -> ImportEnv:
     path = tmp_path / "two-batches-erp.db"
-    init_database(path, customers=CUSTOMERS, suppliers=0, partners=0, products=0)
-    with database.session() as session:
-        ensure_standard_lists(session)
-        data = ConnectionCreate(name="Import ERP", connector="demo", config={"database": str(path)})
-        result, connection = connections.create_tested(session, keys, admin, data)
-        assert connection is not None, result.message
-        connection_id = connection.id
-    env = SyncEnv(database, keys, admin, path, connection_id)
-    env.map("Customer", IMPORT_CUSTOMER_FIELDS)
-    return ImportEnv(env)
-
-
-def _queue(imp: ImportEnv) -> int:
-    job_id = imp.preview().id
-    with imp.database.session() as session:
-        service.request_commit(session, service.get(session, job_id), utc_now())
-    return job_id
-
-
-def _outcomes(imp: ImportEnv, job_id: int) -> dict[str | None, int]:
-    with imp.database.read_session() as session:
-        rows = session.execute(
-            select(ImportRow.outcome, func.count())
-            .where(ImportRow.job_id == job_id)
-            .group_by(ImportRow.outcome)
-        ).all()
-    return {outcome: int(n) for outcome, n in rows}
+    return customers_env(database, keys, admin, path, customers=CUSTOMERS, name="Import ERP")
 
 
 def _kill_after_first_batch(imp: ImportEnv, settings: Settings, job_id: int) -> None:
-    environ = {**os.environ, "ERPSYNC_TEST_KILL_AT": "import_after_batch",
-               "ERPSYNC_TEST_KILL_AFTER": "1"}  # fmt: skip
-    command = [sys.executable, "-m", "tests.sync.imports.crash_worker",
-               imp.database.engine.url.render_as_string(hide_password=False),
-               str(settings.data_dir), str(job_id)]  # fmt: skip
-    killed = subprocess.run(command, cwd=ROOT, env=environ, capture_output=True, timeout=120)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+    kill_after_batches(imp, settings, job_id, 1)
 
 
 def test_a_killed_import_is_resumed_by_the_scheduler_without_duplicates(
     two_batches: ImportEnv, settings: Settings
 ) -> None:
     imp = two_batches
-    job_id = _queue(imp)
+    job_id = queue_commit(imp)
     _kill_after_first_batch(imp, settings, job_id)
     stopped = imp.job(job_id)
     assert stopped.state == "running" and stopped.progress["done"] == 1000
@@ -115,7 +73,7 @@ def test_a_killed_import_is_resumed_by_the_scheduler_without_duplicates(
     assert done.state == "succeeded" and done.lease_token != stopped.lease_token
     assert imp.companies() == CUSTOMERS
     assert imp.count(Link) == CUSTOMERS and len(imp.links()) == CUSTOMERS
-    assert _outcomes(imp, job_id) == {"created": CUSTOMERS}
+    assert outcomes(imp, job_id) == {"created": CUSTOMERS}
     # Nothing is left to recover: the next tick enqueues nothing.
     assert recover(imp.database, runner, utc_now() + timedelta(seconds=200)) == {
         "sync.run": [],
@@ -126,7 +84,7 @@ def test_a_killed_import_is_resumed_by_the_scheduler_without_duplicates(
 def test_the_page_and_the_api_show_an_interrupted_import_with_resume(
     imp: ImportEnv, database: Database, settings: Settings, admin_client: TestClient
 ) -> None:
-    job_id = _queue(imp)
+    job_id = queue_commit(imp)
     with database.session() as session:  # its executor died: the lease ran out
         row = session.get(Lease, imp.cid)
         assert row is not None
@@ -158,7 +116,7 @@ def test_the_page_and_the_api_show_an_interrupted_import_with_resume(
 def test_the_interrupted_state_is_in_swedish(
     imp: ImportEnv, database: Database, admin_client: TestClient
 ) -> None:
-    job_id = _queue(imp)
+    job_id = queue_commit(imp)
     with database.session() as session:
         row = session.get(Lease, imp.cid)
         assert row is not None
@@ -188,7 +146,7 @@ class SlowDemo(DemoConnector):
 def test_a_live_import_is_never_taken_over_while_it_heartbeats(
     imp: ImportEnv, settings: Settings, admin_client: TestClient
 ) -> None:
-    job_id = _queue(imp)
+    job_id = queue_commit(imp)
     connector = SlowDemo(delay=2.5)  # two and a half lifetimes of its one-second lease
     states: list[str] = []
 
