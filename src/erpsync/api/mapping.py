@@ -8,10 +8,13 @@ naming the field, and changes nothing (the service checks the whole set first).
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from erpsync.accounts.models import User
 from erpsync.api.connections import KeysDep
@@ -42,6 +45,7 @@ ActorTypePath = Annotated[str, Path(min_length=1, max_length=20, description="e.
 ErpFieldPath = Annotated[str, Path(min_length=1, max_length=120, description="ERP field key")]
 BASE = "/connections/{connection_id}/mapping"
 FIELDS = BASE + "/{actor_type}/fields"
+T = TypeVar("T")
 
 
 def read_meta(
@@ -103,107 +107,137 @@ def list_fields(
         return service.view(session, meta, connection_id, actor_type)
 
 
-@router.put(FIELDS, response_model=list[FieldRow])
-def put_fields(
+@dataclass(kw_only=True)
+class AdminWrite:
+    """An administrator's write to a connection's mappings."""
+
+    connection_id: int
+    admin: User
+    database: Database
+    keys: connections.Keys
+
+    def run(self, act: Callable[[Session, ErpMeta], T], list_names: list[str] | None = None) -> T:
+        """Read the ERP's metadata first, then `act` in one write transaction."""
+        meta = read_meta(self.database, self.keys, self.admin, self.connection_id, list_names)
+        with self.database.session() as session:
+            connections.get(session, self.admin, self.connection_id)
+            return act(session, meta)
+
+
+@dataclass(kw_only=True)
+class TypeWrite(AdminWrite):
+    """An administrator's write to one actor type's mapping."""
+
+    actor_type: str
+
+
+@dataclass(kw_only=True)
+class FieldWrite(TypeWrite):
+    """An administrator's write to one ERP field's mapping."""
+
+    erp_field: str
+
+
+def type_write(
     connection_id: RecordId,
     actor_type: ActorTypePath,
-    data: FieldMappingsPut,
     admin: AdminUser,
     database: DatabaseDep,
     keys: KeysDep,
-) -> list[FieldRow]:
+) -> TypeWrite:
+    return TypeWrite(
+        connection_id=connection_id,
+        actor_type=actor_type,
+        admin=admin,
+        database=database,
+        keys=keys,
+    )
+
+
+def field_write(
+    connection_id: RecordId,
+    actor_type: ActorTypePath,
+    erp_field: ErpFieldPath,
+    admin: AdminUser,
+    database: DatabaseDep,
+    keys: KeysDep,
+) -> FieldWrite:
+    return FieldWrite(
+        connection_id=connection_id,
+        actor_type=actor_type,
+        erp_field=erp_field,
+        admin=admin,
+        database=database,
+        keys=keys,
+    )
+
+
+TypeWriteDep = Annotated[TypeWrite, Depends(type_write)]
+FieldWriteDep = Annotated[FieldWrite, Depends(field_write)]
+
+
+@router.put(FIELDS, response_model=list[FieldRow])
+def put_fields(write: TypeWriteDep, data: FieldMappingsPut) -> list[FieldRow]:
     """Replace every mapping of the actor type (all valid, or nothing changes)."""
-    meta = read_meta(database, keys, admin, connection_id)
-    with database.session() as session:
-        connections.get(session, admin, connection_id)
-        targets = service.list_targets(session, connection_id)
-        check_entries(meta, actor_type, data.fields, targets, lambda index: f"fields.{index}")
-        return service.put_all(session, meta, connection_id, actor_type, data.fields)
+
+    def act(session: Session, meta: ErpMeta) -> list[FieldRow]:
+        targets = service.list_targets(session, write.connection_id)
+        check_entries(meta, write.actor_type, data.fields, targets, lambda i: f"fields.{i}")
+        return service.put_all(session, meta, write.connection_id, write.actor_type, data.fields)
+
+    return write.run(act)
 
 
 @router.patch(FIELDS + "/{erp_field}", response_model=list[FieldRow])
-def patch_field(
-    connection_id: RecordId,
-    actor_type: ActorTypePath,
-    erp_field: ErpFieldPath,
-    data: FieldMappingPatch,
-    admin: AdminUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> list[FieldRow]:
+def patch_field(write: FieldWriteDep, data: FieldMappingPatch) -> list[FieldRow]:
     """Add or change one ERP field's mapping; keys left out stay as they are."""
-    meta = read_meta(database, keys, admin, connection_id)
-    with database.session() as session:
-        connections.get(session, admin, connection_id)
-        return service.patch(session, meta, connection_id, actor_type, erp_field, data)
+    return write.run(
+        lambda session, meta: service.patch(
+            session, meta, write.connection_id, write.actor_type, write.erp_field, data
+        )
+    )
 
 
 @router.delete(FIELDS + "/{erp_field}", response_model=list[FieldRow])
-def delete_field(
-    connection_id: RecordId,
-    actor_type: ActorTypePath,
-    erp_field: ErpFieldPath,
-    admin: AdminUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> list[FieldRow]:
+def delete_field(write: FieldWriteDep) -> list[FieldRow]:
     """Remove one ERP field's mapping; the others keep their order."""
-    meta = read_meta(database, keys, admin, connection_id)
-    with database.session() as session:
-        connections.get(session, admin, connection_id)
-        return service.remove(session, meta, connection_id, actor_type, erp_field)
+    return write.run(
+        lambda session, meta: service.remove(
+            session, meta, write.connection_id, write.actor_type, write.erp_field
+        )
+    )
 
 
 @router.put(FIELDS + "/{erp_field}/default", response_model=list[FieldRow])
-def put_default(
-    connection_id: RecordId,
-    actor_type: ActorTypePath,
-    erp_field: ErpFieldPath,
-    data: DefaultIn,
-    admin: AdminUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> list[FieldRow]:
+def put_default(write: FieldWriteDep, data: DefaultIn) -> list[FieldRow]:
     """The value used on create in the ERP: `set`, `ask` or `mandatory` (R-MAP-4)."""
-    meta = read_meta(database, keys, admin, connection_id)
     change = FieldMappingPatch(default_value=data.value, default_mode=data.mode)
-    with database.session() as session:
-        connections.get(session, admin, connection_id)
-        return service.patch(session, meta, connection_id, actor_type, erp_field, change)
+    return write.run(
+        lambda session, meta: service.patch(
+            session, meta, write.connection_id, write.actor_type, write.erp_field, change
+        )
+    )
 
 
 @router.post(FIELDS + "/{erp_field}/move", response_model=list[FieldRow])
-def move_field(
-    connection_id: RecordId,
-    actor_type: ActorTypePath,
-    erp_field: ErpFieldPath,
-    data: Move,
-    admin: AdminUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> list[FieldRow]:
+def move_field(write: FieldWriteDep, data: Move) -> list[FieldRow]:
     """Up (`step: -1`), down (`step: 1`) or to a 1-based `position`; ranks stay 1…n."""
-    meta = read_meta(database, keys, admin, connection_id)
-    with database.session() as session:
-        connections.get(session, admin, connection_id)
-        return service.move(session, meta, connection_id, actor_type, erp_field, data)
+    return write.run(
+        lambda session, meta: service.move(
+            session, meta, write.connection_id, write.actor_type, write.erp_field, data
+        )
+    )
 
 
 @router.post(BASE + "/{actor_type}/automap", response_model=list[Proposal])
-def automap_fields(
-    connection_id: RecordId,
-    actor_type: ActorTypePath,
-    data: AutomapIn,
-    admin: AdminUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> list[Proposal]:
+def automap_fields(write: TypeWriteDep, data: AutomapIn) -> list[Proposal]:
     """Pairs proposed by meaning, each with its reason; `apply` stores the chosen ones
     (`fields`, all when left out) with direction `none` until the administrator picks."""
-    meta = read_meta(database, keys, admin, connection_id)
-    with database.session() as session:
-        connections.get(session, admin, connection_id)
-        return automap.automap(session, meta, connection_id, actor_type, data.apply, data.fields)
+    return write.run(
+        lambda session, meta: automap.automap(
+            session, meta, write.connection_id, write.actor_type, data.apply, data.fields
+        )
+    )
 
 
 @router.get(BASE + "/{actor_type}/policy", response_model=CreatePolicyRead)

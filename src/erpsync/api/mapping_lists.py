@@ -8,15 +8,19 @@ administrators.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Depends, Path, Response, status
+from sqlalchemy.orm import Session
 
 from erpsync.api.connections import KeysDep
 from erpsync.api.deps import AdminUser, CurrentUser, DatabaseDep, RecordId
-from erpsync.api.mapping import read_meta
+from erpsync.api.mapping import AdminWrite, T, read_meta
 from erpsync.connections import service as connections
 from erpsync.mapping import lists, priority
+from erpsync.mapping.erp import ErpMeta
 from erpsync.mapping.schemas import ListAutomatch, ListMappingPut, ListReport, PriorityIn
 
 router = APIRouter(tags=["mapping"])
@@ -50,20 +54,38 @@ def get_list(
         return lists.report(session, meta, connection_id, erp_list)
 
 
-@router.put(LISTS + "/{erp_list}", response_model=ListReport)
-def put_list(
+@dataclass(kw_only=True)
+class ListWrite(AdminWrite):
+    """An administrator's write to one ERP list's mapping."""
+
+    erp_list: str
+
+    def run_list(self, act: Callable[[Session, ErpMeta], T]) -> T:
+        """`act` with the ERP's metadata holding this list's items."""
+        return self.run(act, [self.erp_list])
+
+
+def list_write(
     connection_id: RecordId,
     erp_list: ErpListPath,
-    data: ListMappingPut,
     admin: AdminUser,
     database: DatabaseDep,
     keys: KeysDep,
-) -> ListReport:
+) -> ListWrite:
+    return ListWrite(
+        connection_id=connection_id, erp_list=erp_list, admin=admin, database=database, keys=keys
+    )
+
+
+ListWriteDep = Annotated[ListWrite, Depends(list_write)]
+
+
+@router.put(LISTS + "/{erp_list}", response_model=ListReport)
+def put_list(write: ListWriteDep, data: ListMappingPut) -> ListReport:
     """Replace the list's item pairs (every item must exist; one to one, or nothing changes)."""
-    meta = read_meta(database, keys, admin, connection_id, [erp_list])
-    with database.session() as session:
-        connections.get(session, admin, connection_id)
-        return lists.put(session, meta, connection_id, erp_list, data)
+    return write.run_list(
+        lambda session, meta: lists.put(session, meta, write.connection_id, write.erp_list, data)
+    )
 
 
 @router.delete(LISTS + "/{erp_list}", status_code=status.HTTP_204_NO_CONTENT)
@@ -77,34 +99,23 @@ def delete_list(
 
 
 @router.post(LISTS + "/{erp_list}/automatch", response_model=ListReport)
-def automatch_list(
-    connection_id: RecordId,
-    erp_list: ErpListPath,
-    data: ListAutomatch,
-    admin: AdminUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> ListReport:
+def automatch_list(write: ListWriteDep, data: ListAutomatch) -> ListReport:
     """Pair items by code, then by name; `apply` keeps existing pairs and adds these."""
-    meta = read_meta(database, keys, admin, connection_id, [erp_list])
-    with database.session() as session:
-        connections.get(session, admin, connection_id)
-        return lists.propose(session, meta, connection_id, erp_list, data.crm_list, data.apply)
+    return write.run_list(
+        lambda session, meta: lists.propose(
+            session, meta, write.connection_id, write.erp_list, data.crm_list, data.apply
+        )
+    )
 
 
 @router.post(LISTS + "/{erp_list}/seen", response_model=ListReport)
-def mark_list_seen(
-    connection_id: RecordId,
-    erp_list: ErpListPath,
-    admin: AdminUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> ListReport:
+def mark_list_seen(write: ListWriteDep) -> ListReport:
     """The report as it is now; afterwards only later items count as new."""
-    meta = read_meta(database, keys, admin, connection_id, [erp_list])
-    with database.session() as session:
-        connections.get(session, admin, connection_id)
-        return lists.report(session, meta, connection_id, erp_list, look=True)
+    return write.run_list(
+        lambda session, meta: lists.report(
+            session, meta, write.connection_id, write.erp_list, look=True
+        )
+    )
 
 
 @router.get("/mapping/priorities", response_model=list[priority.PriorityRow])
