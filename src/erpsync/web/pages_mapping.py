@@ -8,9 +8,9 @@ page that fixes it. Administrators only; every rule is the mapping service's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticValidationError
 
@@ -120,128 +120,114 @@ def mapping_home(connection_id: RecordId, admin: PageAdmin, database: DatabaseDe
     return RedirectResponse(_url(connection_id, (mapped or ["Customer"])[0]), status_code=303)
 
 
-@router.get("/sync/connections/{connection_id}/mapping/{actor_type}", response_class=HTMLResponse)
-def mapping_page(
+@dataclass
+class MappingRequest:
+    """One request to an actor type's mapping page: who asks and what the ERP says."""
+
+    request: Request
+    actor_type: str
+    admin: User
+    database: Database
+    keys: Keys
+    loaded: Loaded
+
+    def page(
+        self, rows: list[RowView] | None = None, status: int = 200, **extra: Any
+    ) -> HTMLResponse:
+        """The page of this actor type (with `rows` as entered, when given)."""
+        return _page(
+            self.request, self.database, self.loaded, self.actor_type, rows, status, **extra
+        )
+
+    def done(self, text: str, **values: object) -> Response:
+        """Flash the translated `text` and go back to the page."""
+        flash(self.request, message(self.request, text, **values))
+        return RedirectResponse(_url(self.loaded.id, self.actor_type), status_code=303)
+
+
+def mapping_request(
     request: Request,
     connection_id: RecordId,
     actor_type: str,
     admin: PageAdmin,
     database: DatabaseDep,
     keys: KeysDep,
-) -> HTMLResponse:
+) -> MappingRequest:
     loaded = load(database, keys, admin, connection_id)
-    if actor_type not in {t.value for t in loaded.meta.actor_types}:
-        raise NotFound(f"This ERP has no actor type '{actor_type}'.")
-    return _page(request, database, loaded, actor_type)
+    return MappingRequest(request, actor_type, admin, database, keys, loaded)
+
+
+MappingRequestDep = Annotated[MappingRequest, Depends(mapping_request)]
+
+
+@router.get("/sync/connections/{connection_id}/mapping/{actor_type}", response_class=HTMLResponse)
+def mapping_page(page: MappingRequestDep) -> HTMLResponse:
+    if page.actor_type not in {t.value for t in page.loaded.meta.actor_types}:
+        raise NotFound(f"This ERP has no actor type '{page.actor_type}'.")
+    return page.page()
 
 
 @router.post("/sync/connections/{connection_id}/mapping/{actor_type}", dependencies=[Csrf])
-def save_mapping(
-    request: Request,
-    connection_id: RecordId,
-    actor_type: str,
-    admin: PageAdmin,
-    database: DatabaseDep,
-    keys: KeysDep,
-    form: FormData,
-) -> Response:
+def save_mapping(form: FormData, page: MappingRequestDep) -> Response:
     """Save every row (and move one, for the up/down buttons); all valid or nothing."""
-    loaded = load(database, keys, admin, connection_id)
-    meta = loaded.meta
+    meta, actor_type = page.loaded.meta, page.actor_type
     meta.type_of(actor_type)
     try:
         rows = rows_from_form(meta, actor_type, form)
     except ValidationError as exc:
-        return _page(
-            request, database, loaded, actor_type, status=422, errors={"form": exc.message}
-        )
+        return page.page(status=422, errors={"form": exc.message})
     if form.get("move"):
         rows = moved(rows, form["move"])
     specs = specs_of(meta, actor_type, rows)
     if any(row.errors for row in rows):
-        return _page(request, database, loaded, actor_type, rows, 422)
+        return page.page(rows, 422)
     try:
-        with database.session() as session:
-            service.put_all(session, meta, loaded.id, actor_type, specs)
+        with page.database.session() as session:
+            service.put_all(session, meta, page.loaded.id, actor_type, specs)
     except ErpSyncError as exc:
         unplaced = place_error(rows, exc)
         errors = {"form": unplaced} if unplaced else {}
-        return _page(request, database, loaded, actor_type, rows, 422, errors=errors)
-    flash(request, message(request, "Mapping of {actor_type} saved.", actor_type=actor_type))
-    return RedirectResponse(_url(loaded.id, actor_type), status_code=303)
+        return page.page(rows, 422, errors=errors)
+    return page.done("Mapping of {actor_type} saved.", actor_type=actor_type)
+
+
+def _proposals(page: MappingRequest) -> list[Proposal]:
+    """What automap proposes now; nothing is stored."""
+    with page.database.read_session() as session:
+        return automap.automap(
+            session, page.loaded.meta, page.loaded.id, page.actor_type, apply=False
+        )
 
 
 @router.post("/sync/connections/{connection_id}/mapping/{actor_type}/automap", dependencies=[Csrf])
-def propose_automap(
-    request: Request,
-    connection_id: RecordId,
-    actor_type: str,
-    admin: PageAdmin,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> HTMLResponse:
+def propose_automap(page: MappingRequestDep) -> HTMLResponse:
     """The proposals with their reasons, to choose from; nothing is stored yet."""
-    loaded = load(database, keys, admin, connection_id)
-    with database.read_session() as session:
-        found: list[Proposal] = automap.automap(
-            session, loaded.meta, loaded.id, actor_type, apply=False
-        )
-    return _page(request, database, loaded, actor_type, proposals=found)
+    return page.page(proposals=_proposals(page))
 
 
 @router.post(
     "/sync/connections/{connection_id}/mapping/{actor_type}/automap/apply", dependencies=[Csrf]
 )
-def apply_automap(
-    request: Request,
-    connection_id: RecordId,
-    actor_type: str,
-    admin: PageAdmin,
-    database: DatabaseDep,
-    keys: KeysDep,
-    form: FormData,
-) -> Response:
+def apply_automap(form: FormData, page: MappingRequestDep) -> Response:
     """Apply the chosen proposals (direction `none` until the administrator sets one)."""
-    loaded = load(database, keys, admin, connection_id)
+    loaded = page.loaded
     chosen = [name.removeprefix("pick.") for name in form if name.startswith("pick.")]
     if not chosen:
-        with database.read_session() as session:
-            found = automap.automap(session, loaded.meta, loaded.id, actor_type, apply=False)
-        text = message(request, "Choose at least one proposal.")
-        return _page(
-            request,
-            database,
-            loaded,
-            actor_type,
-            status=422,
-            proposals=found,
-            errors={"automap": text},
-        )
+        text = message(page.request, "Choose at least one proposal.")
+        return page.page(status=422, proposals=_proposals(page), errors={"automap": text})
     try:
-        with database.session() as session:
+        with page.database.session() as session:
             applied = automap.automap(
-                session, loaded.meta, loaded.id, actor_type, apply=True, only=chosen
+                session, loaded.meta, loaded.id, page.actor_type, apply=True, only=chosen
             )
     except ErpSyncError as exc:
-        return _page(
-            request, database, loaded, actor_type, status=422, errors={"automap": exc.message}
-        )
-    flash(request, message(request, "{count} proposals applied.", count=len(applied)))
-    return RedirectResponse(_url(loaded.id, actor_type), status_code=303)
+        return page.page(status=422, errors={"automap": exc.message})
+    return page.done("{count} proposals applied.", count=len(applied))
 
 
 @router.post("/sync/connections/{connection_id}/mapping/{actor_type}/policy", dependencies=[Csrf])
-def save_policy(
-    request: Request,
-    connection_id: RecordId,
-    actor_type: str,
-    admin: PageAdmin,
-    database: DatabaseDep,
-    keys: KeysDep,
-    form: FormData,
-) -> Response:
+def save_policy(form: FormData, page: MappingRequestDep) -> Response:
     """The create policy: ERP→CRM and CRM→ERP, the filter as item codes per list field."""
-    loaded = load(database, keys, admin, connection_id)
     crm_filter = {
         name.removeprefix("filter."): [code.strip() for code in text.split(",") if code.strip()]
         for name, text in form.items()
@@ -255,43 +241,27 @@ def save_policy(
                 "crm_filter": crm_filter,
             }
         )
-        with database.session() as session:
-            policy.put(session, loaded.id, actor_type, data)
+        with page.database.session() as session:
+            policy.put(session, page.loaded.id, page.actor_type, data)
     except PydanticValidationError as exc:
         errors = {
             "policy." + ".".join(str(p) for p in error["loc"]): error["msg"]
             for error in exc.errors()
         }
-        return _page(request, database, loaded, actor_type, status=422, errors=errors)
+        return page.page(status=422, errors=errors)
     except ValidationError as exc:
         field = exc.field or "form"
         errors = {f"policy.{field}": exc.message.removeprefix(f"{field}: ")}
-        return _page(request, database, loaded, actor_type, status=422, errors=errors)
-    flash(request, message(request, "Create policy of {actor_type} saved.", actor_type=actor_type))
-    return RedirectResponse(_url(loaded.id, actor_type), status_code=303)
+        return page.page(status=422, errors=errors)
+    return page.done("Create policy of {actor_type} saved.", actor_type=page.actor_type)
 
 
 @router.post("/sync/connections/{connection_id}/mapping/{actor_type}/activate", dependencies=[Csrf])
-def activate(
-    request: Request,
-    connection_id: RecordId,
-    actor_type: str,
-    admin: PageAdmin,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> Response:
+def activate(page: MappingRequestDep) -> Response:
     """Activate; a refusal lists every reason, each linked to the page that fixes it."""
-    loaded = load(database, keys, admin, connection_id)
-    with database.session() as session:
-        result = connections.activate(session, keys, admin, loaded.id)
+    loaded = page.loaded
+    with page.database.session() as session:
+        result = connections.activate(session, page.keys, page.admin, loaded.id)
     if result.reasons:
-        return _page(
-            request,
-            database,
-            loaded,
-            actor_type,
-            status=409,
-            reasons=_reasons(loaded.id, result.reasons),
-        )
-    flash(request, message(request, "ERP connection {name} is active.", name=loaded.name))
-    return RedirectResponse(_url(loaded.id, actor_type), status_code=303)
+        return page.page(status=409, reasons=_reasons(loaded.id, result.reasons))
+    return page.done("ERP connection {name} is active.", name=loaded.name)
