@@ -175,13 +175,7 @@ def _begin(
     """Checks before any ERP call: scope, right, neither side linked already."""
     with database.read_session() as session:
         target = targets.target(session, user, kind, record_id, connection_id, "connect")
-        actor_type = targets.actor_type_of(target, actor_type_name)
-        if actor_type.value in targets.live_links(session, target):
-            raise Conflict(
-                f"actor_type: this {kind} is already linked to a {actor_type} of "
-                f"'{target.connection_name}'; disconnect it first.",
-                field="actor_type",
-            )
+        actor_type = targets.unlinked_type(session, target, actor_type_name)
         taken = links.by_erp_keys(session, connection_id, actor_type.value, [erp_key])
         if erp_key in taken:
             other = taken[erp_key]

@@ -99,13 +99,7 @@ def _ready(
 ) -> _Ready:
     with database.read_session() as session:
         target = targets.target(session, user, kind, record_id, connection_id, "create_in_erp")
-        actor_type = targets.actor_type_of(target, actor_type_name)
-        if actor_type.value in targets.live_links(session, target):
-            raise Conflict(
-                f"actor_type: this {kind} is already linked to a {actor_type} of "
-                f"'{target.connection_name}'; disconnect it first.",
-                field="actor_type",
-            )
+        actor_type = targets.unlinked_type(session, target, actor_type_name)
         codes = crmrows.ListCodes(session)
         crm = crmrows.read(session, kind, [record_id], codes)[record_id]
         parent = _parent(session, target, crm)

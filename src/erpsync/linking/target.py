@@ -27,7 +27,7 @@ from erpsync.connections.models import Connection
 from erpsync.connections.scope import Access, access
 from erpsync.connections.service import Keys
 from erpsync.crm.models import Company, Person, Project
-from erpsync.errors import NotFound, PermissionDenied, TransientError, ValidationError
+from erpsync.errors import Conflict, NotFound, PermissionDenied, TransientError, ValidationError
 from erpsync.mapping.crm_fields import COMPANY, ENTITIES, PERSON, PROJECT, entity_of
 from erpsync.mapping.models import FieldMapping
 from erpsync.sdk.errors import ConnectorError
@@ -164,6 +164,18 @@ def live_links(session: Session, target: Target) -> dict[str, Link]:
         )
     )
     return {link.actor_type: link for link in found}
+
+
+def unlinked_type(session: Session, target: Target, name: str) -> ActorType:
+    """The actor type named by the caller, which this record must not be linked to yet."""
+    actor_type = actor_type_of(target, name)
+    if actor_type.value in live_links(session, target):
+        raise Conflict(
+            f"actor_type: this {target.kind} is already linked to a {actor_type} of "
+            f"'{target.connection_name}'; disconnect it first.",
+            field="actor_type",
+        )
+    return actor_type
 
 
 def mappings(session: Session, connection_id: int, actor_type: ActorType) -> list[FieldMapping]:
