@@ -10,14 +10,18 @@ comes back with a flash message, as on the other sync pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from erpsync.accounts.models import User
 from erpsync.api.connections import KeysDep
 from erpsync.api.deps import DatabaseDep, RecordId
 from erpsync.connections import service as connections
+from erpsync.db import Database
 from erpsync.errors import ErpSyncError
 from erpsync.sync import health, outbox_review, outbox_settle, policies
 from erpsync.sync.context import utc_now
@@ -46,8 +50,37 @@ POLICIES = {
 }
 
 
-def _back(connection_id: int, where: str) -> RedirectResponse:
-    return RedirectResponse(f"/sync/connections/{connection_id}/{where}", status_code=303)
+@dataclass
+class OutboxRequest:
+    """One button press on a connection's outbox or settings page."""
+
+    request: Request
+    connection_id: int
+    admin: User
+    database: Database
+
+    def settle(self, act: Callable[[], str], where: str) -> Response:
+        """Run `act`; flash its message, or the error naming what is wrong; back to `where`."""
+        try:
+            text = act()
+        except ErpSyncError as exc:
+            flash(self.request, exc.message, "error")
+        else:
+            flash(self.request, text)
+        return RedirectResponse(f"/sync/connections/{self.connection_id}/{where}", status_code=303)
+
+    def message(self, text: str, **values: object) -> str:
+        """`text` in the language of the request."""
+        return message(self.request, text, **values)
+
+
+def outbox_request(
+    request: Request, connection_id: RecordId, admin: PageAdmin, database: DatabaseDep
+) -> OutboxRequest:
+    return OutboxRequest(request, connection_id, admin, database)
+
+
+OutboxRequestDep = Annotated[OutboxRequest, Depends(outbox_request)]
 
 
 def _page(database: DatabaseDep, admin: PageAdmin, connection_id: int) -> dict[str, Any]:
@@ -76,58 +109,37 @@ def outbox_page(
 
 @router.post(PATH + "/outbox/{entry_id}/link", dependencies=[Csrf])
 def link_entry(
-    request: Request,
-    connection_id: RecordId,
+    press: OutboxRequestDep,
     entry_id: RecordId,
-    admin: PageAdmin,
-    database: DatabaseDep,
     keys: KeysDep,
     erp_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    try:
-        done = outbox_settle.link(database, keys, admin, connection_id, entry_id, erp_key)
-    except ErpSyncError as exc:
-        flash(request, exc.message, "error")
-    else:
-        text = "Entry {id} linked to {key}."
-        flash(request, message(request, text, id=entry_id, key=done.erp_key))
-    return _back(connection_id, "outbox")
+    def act() -> str:
+        done = outbox_settle.link(
+            press.database, keys, press.admin, press.connection_id, entry_id, erp_key
+        )
+        return press.message("Entry {id} linked to {key}.", id=entry_id, key=done.erp_key)
+
+    return press.settle(act, "outbox")
 
 
 @router.post(PATH + "/outbox/{entry_id}/retry", dependencies=[Csrf])
-def retry_entry(
-    request: Request,
-    connection_id: RecordId,
-    entry_id: RecordId,
-    admin: PageAdmin,
-    database: DatabaseDep,
-    keys: KeysDep,
-) -> Response:
-    try:
-        done = outbox_settle.retry(database, keys, admin, connection_id, entry_id)
-    except ErpSyncError as exc:
-        flash(request, exc.message, "error")
-    else:
+def retry_entry(press: OutboxRequestDep, entry_id: RecordId, keys: KeysDep) -> Response:
+    def act() -> str:
+        done = outbox_settle.retry(press.database, keys, press.admin, press.connection_id, entry_id)
         text = "Entry {id} created in the ERP as {key} and linked."
-        flash(request, message(request, text, id=entry_id, key=done.erp_key))
-    return _back(connection_id, "outbox")
+        return press.message(text, id=entry_id, key=done.erp_key)
+
+    return press.settle(act, "outbox")
 
 
 @router.post(PATH + "/outbox/{entry_id}/discard", dependencies=[Csrf])
-def discard_entry(
-    request: Request,
-    connection_id: RecordId,
-    entry_id: RecordId,
-    admin: PageAdmin,
-    database: DatabaseDep,
-) -> Response:
-    try:
-        outbox_settle.discard(database, admin, connection_id, entry_id)
-    except ErpSyncError as exc:
-        flash(request, exc.message, "error")
-    else:
-        flash(request, message(request, "Entry {id} discarded.", id=entry_id))
-    return _back(connection_id, "outbox")
+def discard_entry(press: OutboxRequestDep, entry_id: RecordId) -> Response:
+    def act() -> str:
+        outbox_settle.discard(press.database, press.admin, press.connection_id, entry_id)
+        return press.message("Entry {id} discarded.", id=entry_id)
+
+    return press.settle(act, "outbox")
 
 
 @router.get(PATH + "/settings", response_class=HTMLResponse)
@@ -144,20 +156,13 @@ def settings_page(
 
 @router.post(PATH + "/settings", dependencies=[Csrf])
 def save_settings(
-    request: Request,
-    connection_id: RecordId,
-    admin: PageAdmin,
-    database: DatabaseDep,
-    delete_policy: Annotated[str, Form(max_length=20)] = "",
+    press: OutboxRequestDep, delete_policy: Annotated[str, Form(max_length=20)] = ""
 ) -> Response:
-    try:
-        with database.session() as session:
-            name = connections.get(session, admin, connection_id).name
-            policies.set_delete_policy(session, connection_id, delete_policy)
-    except ErpSyncError as exc:
-        flash(request, exc.message, "error")
-    else:
-        label = message(request, POLICIES[delete_policy])
-        text = "Sync settings of {name} saved: {policy}."
-        flash(request, message(request, text, name=name, policy=label))
-    return _back(connection_id, "settings")
+    def act() -> str:
+        with press.database.session() as session:
+            name = connections.get(session, press.admin, press.connection_id).name
+            policies.set_delete_policy(session, press.connection_id, delete_policy)
+        label = press.message(POLICIES[delete_policy])
+        return press.message("Sync settings of {name} saved: {policy}.", name=name, policy=label)
+
+    return press.settle(act, "settings")
