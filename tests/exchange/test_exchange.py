@@ -19,20 +19,14 @@ from erpsync.connectors.demo.seed import init_database
 from erpsync.crm.lists import ensure_standard_lists
 from erpsync.db import Database
 from erpsync.errors import ValidationError
-from erpsync.exchange import apply, document, export
+from erpsync.exchange import document
 from erpsync.mapping import erp, policy, quickstart, service
 from erpsync.mapping.schemas import CreatePolicyIn, FieldMappingPatch
-from erpsync.secrets import SecretBox
-from erpsync.settings import Settings
 from erpsync.sync import policies as sync_policies
 from tests.conftest import make_user
+from tests.exchange.conftest import export_text, import_text
 
 KEY = "exchange-key-42"
-
-
-@pytest.fixture
-def keys(settings: Settings) -> connections.Keys:
-    return connections.Keys(SecretBox(settings.secret_keys), settings.session_secret)
 
 
 @pytest.fixture(scope="module")
@@ -86,22 +80,10 @@ def configured(database: Database, keys: connections.Keys, admin: User, keyed_er
     return connection_id
 
 
-def _export(database: Database, keys: connections.Keys, admin: User, connection_id: int) -> str:
-    with database.read_session() as session:
-        return document.dump(export.export(session, keys, admin, connection_id))
-
-
-def _import(
-    database: Database, keys: connections.Keys, admin: User, text: str, **secrets: str
-) -> apply.ImportResult:
-    with database.session() as session:
-        return apply.import_document(session, keys, admin, document.parse(text), dict(secrets))
-
-
 def test_round_trip_is_lossless_and_the_document_holds_no_secret(
     database: Database, keys: connections.Keys, admin: User, configured: int
 ) -> None:
-    first = _export(database, keys, admin, configured)
+    first = export_text(database, keys, admin, configured)
     assert KEY not in first
     data = yaml.safe_load(first)
     assert data["connection"]["secrets"] == ["access_key"]
@@ -122,24 +104,24 @@ def test_round_trip_is_lossless_and_the_document_holds_no_secret(
     }
     with database.session() as session:
         connections.delete(session, admin, configured)
-    result = _import(database, keys, admin, first, access_key=KEY)
+    result = import_text(database, keys, admin, first, access_key=KEY)
     assert (result.created, result.active, result.reasons) == (True, True, [])
     assert result.connection.id != configured
-    assert _export(database, keys, admin, result.connection.id) == first
+    assert export_text(database, keys, admin, result.connection.id) == first
 
 
 def test_import_updates_by_name_and_keeps_the_stored_secret(
     database: Database, keys: connections.Keys, admin: User, configured: int
 ) -> None:
-    data = yaml.safe_load(_export(database, keys, admin, configured))
+    data = yaml.safe_load(export_text(database, keys, admin, configured))
     data["connection"]["description"] = "Moved"
     data["connection"]["active"] = False
     data["mapping"]["Customer"]["fields"][0]["conflict_policy"] = "manual"
     del data["mapping"]["Project"]
     del data["lists"]["project_statuses"]
-    result = _import(database, keys, admin, yaml.safe_dump(data, allow_unicode=True))
+    result = import_text(database, keys, admin, yaml.safe_dump(data, allow_unicode=True))
     assert (result.created, result.connection.id, result.active) == (False, configured, False)
-    again = yaml.safe_load(_export(database, keys, admin, configured))
+    again = yaml.safe_load(export_text(database, keys, admin, configured))
     assert again == data
 
 
@@ -224,31 +206,31 @@ def test_a_bad_document_names_its_path_and_changes_nothing(
     field: str,
     text: str,
 ) -> None:
-    before = _export(database, keys, admin, configured)
+    before = export_text(database, keys, admin, configured)
     data = yaml.safe_load(before)
     data["connection"]["description"] = "Should not be saved"
     edit(data)  # type: ignore[operator]
     with pytest.raises(ValidationError) as caught:
-        _import(database, keys, admin, yaml.safe_dump(data, allow_unicode=True))
+        import_text(database, keys, admin, yaml.safe_dump(data, allow_unicode=True))
     assert (caught.value.field or "").startswith(field), caught.value.message
     assert text in caught.value.message
-    assert _export(database, keys, admin, configured) == before
+    assert export_text(database, keys, admin, configured) == before
 
 
 def test_missing_secret_is_named_and_a_failing_test_saves_nothing(
     database: Database, keys: connections.Keys, admin: User, configured: int
 ) -> None:
-    text = _export(database, keys, admin, configured).replace("Main ERP", "Copy ERP")
+    text = export_text(database, keys, admin, configured).replace("Main ERP", "Copy ERP")
     with pytest.raises(ValidationError) as missing:
-        _import(database, keys, admin, text)
+        import_text(database, keys, admin, text)
     assert missing.value.field == "secrets.access_key"
     assert missing.value.extra["missing"] == ["access_key"]
     with pytest.raises(ValidationError) as failing:
-        _import(database, keys, admin, text, access_key="wrong-key")
+        import_text(database, keys, admin, text, access_key="wrong-key")
     assert failing.value.field == "connection.config"
     assert "access key" in failing.value.message.lower()
     with pytest.raises(ValidationError) as unknown:
-        _import(database, keys, admin, text, access_key=KEY, colour="red")
+        import_text(database, keys, admin, text, access_key=KEY, colour="red")
     assert unknown.value.field == "secrets.colour"
     with database.read_session() as session:
         names = [c.name for c in connections.list_visible(session, admin)]

@@ -22,12 +22,10 @@ from erpsync.connectors.demo.seed import init_database
 from erpsync.crm.lists import ensure_standard_lists
 from erpsync.db import Database
 from erpsync.errors import ValidationError
-from erpsync.exchange import apply, document, export
 from erpsync.mapping import erp, quickstart
 from erpsync.sdk.remote.running import serving
 from erpsync.sdk.remote.server import create_app
-from erpsync.secrets import SecretBox
-from erpsync.settings import Settings
+from tests.exchange.conftest import export_text, import_text
 
 SHARED = "exchange-shared-secret-19"
 KEY = "exchange-remote-key-23"
@@ -44,11 +42,6 @@ def keyed_erp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("exchange-remote") / "erp.db"
     init_database(path, customers=5, suppliers=1, partners=1, access_key=KEY)
     return path
-
-
-@pytest.fixture
-def keys(settings: Settings) -> connections.Keys:
-    return connections.Keys(SecretBox(settings.secret_keys), settings.session_secret)
 
 
 @pytest.fixture
@@ -86,23 +79,11 @@ def _free_url() -> str:
         return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
-def _export(database: Database, keys: connections.Keys, admin: User, connection_id: int) -> str:
-    with database.read_session() as session:
-        return document.dump(export.export(session, keys, admin, connection_id))
-
-
-def _import(
-    database: Database, keys: connections.Keys, admin: User, text: str, **secrets: str
-) -> apply.ImportResult:
-    with database.session() as session:
-        return apply.import_document(session, keys, admin, document.parse(text), dict(secrets))
-
-
 def _refused(
     database: Database, keys: connections.Keys, admin: User, text: str, **secrets: str
 ) -> ValidationError:
     with pytest.raises(ValidationError) as caught:
-        _import(database, keys, admin, text, **secrets)
+        import_text(database, keys, admin, text, **secrets)
     assert SHARED not in caught.value.message and KEY not in caught.value.message
     return caught.value
 
@@ -110,7 +91,7 @@ def _refused(
 def test_a_remote_connection_round_trips_with_its_url_and_shared_secret_asked_for(
     database: Database, keys: connections.Keys, admin: User, configured: int, remote_url: str
 ) -> None:
-    first = _export(database, keys, admin, configured)
+    first = export_text(database, keys, admin, configured)
     assert SHARED not in first and KEY not in first
     data = yaml.safe_load(first)["connection"]
     assert (data["connector"], data["remote_url"]) == ("remote", remote_url)
@@ -132,31 +113,31 @@ def test_a_remote_connection_round_trips_with_its_url_and_shared_secret_asked_fo
     with database.read_session() as session:
         assert connections.list_visible(session, admin) == []
 
-    result = _import(database, keys, admin, first, access_key=KEY, remote_secret=SHARED)
+    result = import_text(database, keys, admin, first, access_key=KEY, remote_secret=SHARED)
     assert (result.created, result.active, result.reasons) == (True, True, [])
     with database.read_session() as session:
         saved = connections.get(session, admin, result.connection.id)
         assert saved.remote_secret and SHARED not in saved.remote_secret
         assert hosts.endpoint(keys, saved).remote_secret == SHARED
-    assert _export(database, keys, admin, result.connection.id) == first
+    assert export_text(database, keys, admin, result.connection.id) == first
 
 
 def test_an_update_by_name_keeps_the_stored_shared_secret_and_a_new_url_is_tested(
     database: Database, keys: connections.Keys, admin: User, configured: int
 ) -> None:
-    data = yaml.safe_load(_export(database, keys, admin, configured))
+    data = yaml.safe_load(export_text(database, keys, admin, configured))
     data["connection"]["description"] = "Moved"
     data["mapping"]["Customer"]["fields"][0]["conflict_policy"] = "manual"
-    result = _import(database, keys, admin, yaml.safe_dump(data, allow_unicode=True))
+    result = import_text(database, keys, admin, yaml.safe_dump(data, allow_unicode=True))
     assert (result.created, result.connection.id, result.active) == (False, configured, True)
-    assert yaml.safe_load(_export(database, keys, admin, configured)) == data
+    assert yaml.safe_load(export_text(database, keys, admin, configured)) == data
 
-    before = _export(database, keys, admin, configured)
+    before = export_text(database, keys, admin, configured)
     gone = _free_url()
     data["connection"].update(remote_url=gone, description="Should not be saved")
     unreachable = _refused(database, keys, admin, yaml.safe_dump(data, allow_unicode=True))
     assert unreachable.field == "connection.remote_url" and gone in unreachable.message
-    assert _export(database, keys, admin, configured) == before
+    assert export_text(database, keys, admin, configured) == before
 
 
 @pytest.mark.parametrize(
@@ -194,12 +175,12 @@ def test_a_bad_remote_document_names_its_path_and_changes_nothing(
     field: str,
     text: str,
 ) -> None:
-    before = _export(database, keys, admin, configured)
+    before = export_text(database, keys, admin, configured)
     data = yaml.safe_load(before)
     data["connection"]["description"] = "Should not be saved"
     edit(data["connection"])  # type: ignore[operator]
     with pytest.raises(ValidationError) as caught:
-        _import(
+        import_text(
             database,
             keys,
             admin,
@@ -209,4 +190,4 @@ def test_a_bad_remote_document_names_its_path_and_changes_nothing(
         )
     assert (caught.value.field or "").startswith(field), caught.value.message
     assert text in caught.value.message
-    assert _export(database, keys, admin, configured) == before
+    assert export_text(database, keys, admin, configured) == before
