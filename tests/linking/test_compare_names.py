@@ -7,33 +7,16 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from erpsync.crm.models import ListItem
-from erpsync.mapping.models import ListItemMapping, ListMapping
+from erpsync.mapping.models import ListItemMapping
 from tests.linking.conftest import CUSTOMER, TabEnv
+from tests.list_mappings import map_countries_by_code
 
 COUNTRY = ("country", "country", "both", True, True, None, None)
 
 
 def _map_countries(env: TabEnv) -> None:
     env.map("Customer", [COUNTRY])
-    with env.erp() as erp:
-        erp_items = erp.db.execute(
-            "SELECT id, code FROM list_item WHERE list_name = 'countries'"
-        ).fetchall()
-    with env.database.session() as session:
-        crm_ids = dict(
-            session.execute(
-                select(ListItem.code, ListItem.id).where(ListItem.list_name == "country")
-            ).all()
-        )
-        mapping = ListMapping(
-            connection_id=env.connection_id, erp_list="countries", crm_list="country"
-        )
-        mapping.items = [
-            ListItemMapping(erp_item=str(item_id), crm_item_id=crm_ids[code])
-            for item_id, code in erp_items
-            if code in crm_ids
-        ]
-        session.add(mapping)
+    map_countries_by_code(env.database, env.erp_path, env.connection_id)
 
 
 def _compare(env: TabEnv, company_id: int) -> tuple[dict[str, str], str]:

@@ -12,17 +12,17 @@ from sqlalchemy import select
 
 from erpsync.connections.models import Connection, ConnectionValue
 from erpsync.crm import service as crm
-from erpsync.crm.models import Company, ListItem
+from erpsync.crm.models import Company
 from erpsync.crm.schemas import CompanyUpdate
 from erpsync.db.positions import current_position
 from erpsync.errors import ConfigError
-from erpsync.mapping.models import ListItemMapping, ListMapping
 from erpsync.sdk.errors import transient_error
 from erpsync.sdk.host import ConnectorHost
 from erpsync.sdk.model import ActorType, ChangeBatch
 from erpsync.sync import engine, journal, runs
 from erpsync.sync.models import DeadLetter, Link, SyncCursor, SyncLogEntry, SyncRun
 from erpsync.sync.retry import Backoff
+from tests.list_mappings import map_countries_by_code
 from tests.sync.conftest import CUSTOMER_FIELDS, SyncEnv, new_erp
 
 
@@ -52,25 +52,7 @@ def test_pointing_the_connection_at_another_erp_pauses_it_and_changes_nothing(
 
 def _map_countries_except(env: SyncEnv, missing: str) -> None:
     """Country list mapping by code, leaving one country out."""
-    with env.erp() as erp:
-        erp_items = erp.db.execute(
-            "SELECT id, code FROM list_item WHERE list_name = 'countries'"
-        ).fetchall()
-    with env.database.session() as session:
-        crm_ids = dict(
-            session.execute(
-                select(ListItem.code, ListItem.id).where(ListItem.list_name == "country")
-            ).all()
-        )
-        mapping = ListMapping(
-            connection_id=env.connection_id, erp_list="countries", crm_list="country"
-        )
-        mapping.items = [
-            ListItemMapping(erp_item=str(item_id), crm_item_id=crm_ids[code])
-            for item_id, code in erp_items
-            if code != missing and code in crm_ids
-        ]
-        session.add(mapping)
+    map_countries_by_code(env.database, env.erp_path, env.connection_id, missing)
 
 
 def test_a_record_with_bad_data_becomes_a_dead_letter_while_the_rest_arrives(
