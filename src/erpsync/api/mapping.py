@@ -137,6 +137,14 @@ class FieldWrite(TypeWrite):
 
     erp_field: str
 
+    def on_field(self, act: Callable[..., T], *args: object) -> T:
+        """`act(session, meta, connection_id, actor_type, erp_field, *args)` in one write."""
+        return self.run(
+            lambda session, meta: act(
+                session, meta, self.connection_id, self.actor_type, self.erp_field, *args
+            )
+        )
+
 
 def type_write(
     connection_id: RecordId,
@@ -191,42 +199,26 @@ def put_fields(write: TypeWriteDep, data: FieldMappingsPut) -> list[FieldRow]:
 @router.patch(FIELDS + "/{erp_field}", response_model=list[FieldRow])
 def patch_field(write: FieldWriteDep, data: FieldMappingPatch) -> list[FieldRow]:
     """Add or change one ERP field's mapping; keys left out stay as they are."""
-    return write.run(
-        lambda session, meta: service.patch(
-            session, meta, write.connection_id, write.actor_type, write.erp_field, data
-        )
-    )
+    return write.on_field(service.patch, data)
 
 
 @router.delete(FIELDS + "/{erp_field}", response_model=list[FieldRow])
 def delete_field(write: FieldWriteDep) -> list[FieldRow]:
     """Remove one ERP field's mapping; the others keep their order."""
-    return write.run(
-        lambda session, meta: service.remove(
-            session, meta, write.connection_id, write.actor_type, write.erp_field
-        )
-    )
+    return write.on_field(service.remove)
 
 
 @router.put(FIELDS + "/{erp_field}/default", response_model=list[FieldRow])
 def put_default(write: FieldWriteDep, data: DefaultIn) -> list[FieldRow]:
     """The value used on create in the ERP: `set`, `ask` or `mandatory` (R-MAP-4)."""
     change = FieldMappingPatch(default_value=data.value, default_mode=data.mode)
-    return write.run(
-        lambda session, meta: service.patch(
-            session, meta, write.connection_id, write.actor_type, write.erp_field, change
-        )
-    )
+    return write.on_field(service.patch, change)
 
 
 @router.post(FIELDS + "/{erp_field}/move", response_model=list[FieldRow])
 def move_field(write: FieldWriteDep, data: Move) -> list[FieldRow]:
     """Up (`step: -1`), down (`step: 1`) or to a 1-based `position`; ranks stay 1…n."""
-    return write.run(
-        lambda session, meta: service.move(
-            session, meta, write.connection_id, write.actor_type, write.erp_field, data
-        )
-    )
+    return write.on_field(service.move, data)
 
 
 @router.post(BASE + "/{actor_type}/automap", response_model=list[Proposal])
