@@ -24,7 +24,7 @@ from erpsync.mapping import erp, policy, quickstart, service
 from erpsync.mapping.schemas import CreatePolicyIn, FieldMappingPatch
 from erpsync.sync import policies as sync_policies
 from tests.conftest import make_user
-from tests.exchange.conftest import export_text, import_text
+from tests.exchange.conftest import assert_edit_refused, export_text, import_text
 
 KEY = "exchange-key-42"
 
@@ -206,15 +206,7 @@ def test_a_bad_document_names_its_path_and_changes_nothing(
     field: str,
     text: str,
 ) -> None:
-    before = export_text(database, keys, admin, configured)
-    data = yaml.safe_load(before)
-    data["connection"]["description"] = "Should not be saved"
-    edit(data)  # type: ignore[operator]
-    with pytest.raises(ValidationError) as caught:
-        import_text(database, keys, admin, yaml.safe_dump(data, allow_unicode=True))
-    assert (caught.value.field or "").startswith(field), caught.value.message
-    assert text in caught.value.message
-    assert export_text(database, keys, admin, configured) == before
+    assert_edit_refused(database, keys, admin, configured, edit, field, text)  # type: ignore[arg-type]
 
 
 def test_missing_secret_is_named_and_a_failing_test_saves_nothing(

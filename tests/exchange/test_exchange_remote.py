@@ -25,7 +25,7 @@ from erpsync.errors import ValidationError
 from erpsync.mapping import erp, quickstart
 from erpsync.sdk.remote.running import serving
 from erpsync.sdk.remote.server import create_app
-from tests.exchange.conftest import export_text, import_text
+from tests.exchange.conftest import assert_edit_refused, export_text, import_text
 
 SHARED = "exchange-shared-secret-19"
 KEY = "exchange-remote-key-23"
@@ -175,19 +175,14 @@ def test_a_bad_remote_document_names_its_path_and_changes_nothing(
     field: str,
     text: str,
 ) -> None:
-    before = export_text(database, keys, admin, configured)
-    data = yaml.safe_load(before)
-    data["connection"]["description"] = "Should not be saved"
-    edit(data["connection"])  # type: ignore[operator]
-    with pytest.raises(ValidationError) as caught:
-        import_text(
-            database,
-            keys,
-            admin,
-            yaml.safe_dump(data, allow_unicode=True),
-            access_key=KEY,
-            remote_secret=SHARED,
-        )
-    assert (caught.value.field or "").startswith(field), caught.value.message
-    assert text in caught.value.message
-    assert export_text(database, keys, admin, configured) == before
+    assert_edit_refused(
+        database,
+        keys,
+        admin,
+        configured,
+        lambda data: edit(data["connection"]),  # type: ignore[operator]
+        field,
+        text,
+        access_key=KEY,
+        remote_secret=SHARED,
+    )
