@@ -8,14 +8,18 @@ forms and renders. Every page works without JavaScript (plain forms and links).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticError
 
+from erpsync.accounts.models import User
 from erpsync.api.connections import KeysDep
 from erpsync.api.deps import DatabaseDep, RecordId
+from erpsync.connections.service import Keys
+from erpsync.db import Database
 from erpsync.errors import ErpSyncError, NotFound, PermissionDenied, ValidationError
 from erpsync.linking import connect, create, search, tab
 from erpsync.linking.schemas import ConnectIn, CreateIn, RestrictionIn, SearchIn
@@ -36,35 +40,40 @@ RESTRICTION_ROWS = 3
 SHOWN = (ValidationError, ErpSyncError)
 
 
-def _context(
-    request: Request, database: DatabaseDep, user: Any, kind: Kind, record_id: int, cid: int
-) -> dict[str, Any]:
-    """What every ERP page of a record shows: the record's heading and its tab strip."""
-    entity = KINDS[kind]
-    with database.read_session() as session:
-        record = live_record(session, entity, record_id)
-        tabs = tab.connections(session, user, entity)
-    if entity == PERSON:
-        title = f"{getattr(record, 'first_name', '')} {getattr(record, 'last_name', '')}".strip()
-    else:
-        title = str(getattr(record, "name", ""))
-    return {
-        "kind": kind,
-        "kind_label": KIND_LABELS[entity],
-        "title": title,
-        "record_url": f"/{kind}/{record_id}",
-        "tab_url": f"/{kind}/{record_id}/erp/{cid}",
-        "erp_tabs": tabs,
-        "tab": f"erp-{cid}",
-    }
+@dataclass
+class TabPage:
+    """What every ERP page of a record is asked for: the record, connection and user."""
+
+    request: Request
+    kind: Kind
+    record_id: int
+    connection_id: int
+    user: User
+    database: Database
+    keys: Keys
+
+    @property
+    def entity(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def record(self) -> tuple[Database, Keys, User, str, int, int]:
+        """The first arguments of every linking service call for this record and connection."""
+        return (
+            self.database,
+            self.keys,
+            self.user,
+            self.entity,
+            self.record_id,
+            self.connection_id,
+        )
+
+    @property
+    def tab_url(self) -> str:
+        return f"/{self.kind}/{self.record_id}/erp/{self.connection_id}"
 
 
-def _tab_url(kind: str, record_id: int, cid: int) -> str:
-    return f"/{kind}/{record_id}/erp/{cid}"
-
-
-@router.get(BASE, response_class=HTMLResponse)
-def erp_tab_page(
+def _tab_page(
     request: Request,
     kind: Kind,
     record_id: RecordId,
@@ -72,11 +81,46 @@ def erp_tab_page(
     user: PageUser,
     database: DatabaseDep,
     keys: KeysDep,
-) -> HTMLResponse:
-    found = tab.tab(database, keys, user, KINDS[kind], record_id, connection_id)
-    context = _context(request, database, user, kind, record_id, connection_id)
+) -> TabPage:
+    return TabPage(request, kind, record_id, connection_id, user, database, keys)
+
+
+TabPageDep = Annotated[TabPage, Depends(_tab_page)]
+
+
+def _context(page: TabPage) -> dict[str, Any]:
+    """What every ERP page of a record shows: the record's heading and its tab strip."""
+    entity = page.entity
+    with page.database.read_session() as session:
+        record = live_record(session, entity, page.record_id)
+        tabs = tab.connections(session, page.user, entity)
+    if entity == PERSON:
+        title = f"{getattr(record, 'first_name', '')} {getattr(record, 'last_name', '')}".strip()
+    else:
+        title = str(getattr(record, "name", ""))
+    return {
+        "kind": page.kind,
+        "kind_label": KIND_LABELS[entity],
+        "title": title,
+        "record_url": f"/{page.kind}/{page.record_id}",
+        "tab_url": page.tab_url,
+        "erp_tabs": tabs,
+        "tab": f"erp-{page.connection_id}",
+    }
+
+
+def _back_to_tab(page: TabPage, text: str) -> Response:
+    """Flash the outcome and go back to the ERP tab."""
+    flash(page.request, text)
+    return RedirectResponse(page.tab_url, status_code=303)
+
+
+@router.get(BASE, response_class=HTMLResponse)
+def erp_tab_page(page: TabPageDep) -> HTMLResponse:
+    found = tab.tab(*page.record)
+    context = _context(page)
     context["erp"] = found
-    return render(request, "erp/tab.html", context)
+    return render(page.request, "erp/tab.html", context)
 
 
 def _restrictions(request: Request) -> tuple[list[RestrictionIn], list[dict[str, str]]]:
@@ -99,18 +143,9 @@ def _restrictions(request: Request) -> tuple[list[RestrictionIn], list[dict[str,
 
 
 @router.get(BASE + "/connect", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    kind: Kind,
-    record_id: RecordId,
-    connection_id: RecordId,
-    user: PageUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-    actor_type: str = "",
-    q: str = "",
-) -> HTMLResponse:
-    context = _context(request, database, user, kind, record_id, connection_id)
+def search_page(page: TabPageDep, actor_type: str = "", q: str = "") -> HTMLResponse:
+    request = page.request
+    context = _context(page)
     context.update(actor_type=actor_type, q=q, result=None, error=None, searched=False)
     context["rows"] = [{"field": "", "operator": "", "value": ""}] * RESTRICTION_ROWS
     try:
@@ -118,16 +153,7 @@ def search_page(
         context["rows"] = rows
         query = SearchIn(actor_type=actor_type, text=q, restrictions=restrictions)
         searching = bool(q.strip() or restrictions or "go" in request.query_params)
-        context["result"] = search.search(
-            database,
-            keys,
-            user,
-            KINDS[kind],
-            record_id,
-            connection_id,
-            query,
-            describe_only=not searching,
-        )
+        context["result"] = search.search(*page.record, query, describe_only=not searching)
         context["searched"] = searching
     except (NotFound, PermissionDenied):
         raise
@@ -138,37 +164,21 @@ def search_page(
     return render(request, "erp/search.html", context, 422 if context["error"] else 200)
 
 
+def _compare_context(page: TabPage, actor_type: str, erp_key: str) -> dict[str, Any]:
+    context = _context(page)
+    context["compare"] = connect.compare(*page.record, actor_type, erp_key)
+    return context
+
+
 @router.get(BASE + "/compare", response_class=HTMLResponse)
-def compare_page(
-    request: Request,
-    kind: Kind,
-    record_id: RecordId,
-    connection_id: RecordId,
-    user: PageUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-    actor_type: str,
-    erp_key: str,
-) -> HTMLResponse:
-    context = _context(request, database, user, kind, record_id, connection_id)
-    compared = connect.compare(
-        database, keys, user, KINDS[kind], record_id, connection_id, actor_type, erp_key
-    )
-    context.update(compare=compared, error=None, chosen={})
-    return render(request, "erp/compare.html", context)
+def compare_page(page: TabPageDep, actor_type: str, erp_key: str) -> HTMLResponse:
+    context = _compare_context(page, actor_type, erp_key)
+    context.update(error=None, chosen={})
+    return render(page.request, "erp/compare.html", context)
 
 
 @router.post(BASE + "/compare", dependencies=[Csrf])
-def connect_submit(
-    request: Request,
-    kind: Kind,
-    record_id: RecordId,
-    connection_id: RecordId,
-    user: PageUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-    form: FormData,
-) -> Response:
+def connect_submit(page: TabPageDep, form: FormData) -> Response:
     choices = {k[2:]: v for k, v in form.items() if k.startswith("c_") and v in ("erp", "crm")}
     data = ConnectIn.model_validate(
         {
@@ -178,114 +188,60 @@ def connect_submit(
         }
     )
     try:
-        connect.connect(database, keys, user, KINDS[kind], record_id, connection_id, data)
+        connect.connect(*page.record, data)
     except (NotFound, PermissionDenied):
         raise
     except SHOWN as exc:
-        context = _context(request, database, user, kind, record_id, connection_id)
-        compared = connect.compare(
-            database,
-            keys,
-            user,
-            KINDS[kind],
-            record_id,
-            connection_id,
-            data.actor_type,
-            data.erp_key,
-        )
-        context.update(compare=compared, error=exc.message, chosen=choices)
-        return render(request, "erp/compare.html", context, status=422)
-    flash(
-        request,
-        message(request, "Connected to {actor} {key}.", actor=data.actor_type, key=data.erp_key),
+        context = _compare_context(page, data.actor_type, data.erp_key)
+        context.update(error=exc.message, chosen=choices)
+        return render(page.request, "erp/compare.html", context, status=422)
+    text = message(
+        page.request, "Connected to {actor} {key}.", actor=data.actor_type, key=data.erp_key
     )
-    return RedirectResponse(_tab_url(kind, record_id, connection_id), status_code=303)
+    return _back_to_tab(page, text)
 
 
-def _create_context(
-    request: Request,
-    database: DatabaseDep,
-    user: Any,
-    keys: KeysDep,
-    kind: Kind,
-    record_id: int,
-    connection_id: int,
-    actor_type: str,
-) -> dict[str, Any]:
-    context = _context(request, database, user, kind, record_id, connection_id)
-    context["form"] = create.create_form(
-        database, keys, user, KINDS[kind], record_id, connection_id, actor_type
-    )
+def _create_context(page: TabPage, actor_type: str) -> dict[str, Any]:
+    context = _context(page)
+    context["form"] = create.create_form(*page.record, actor_type)
     context.update(values={}, errors={}, error=None)
     return context
 
 
 @router.get(BASE + "/create", response_class=HTMLResponse)
-def create_page(
-    request: Request,
-    kind: Kind,
-    record_id: RecordId,
-    connection_id: RecordId,
-    user: PageUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-    actor_type: str,
-) -> HTMLResponse:
-    context = _create_context(
-        request, database, user, keys, kind, record_id, connection_id, actor_type
-    )
-    return render(request, "erp/create.html", context)
+def create_page(page: TabPageDep, actor_type: str) -> HTMLResponse:
+    return render(page.request, "erp/create.html", _create_context(page, actor_type))
 
 
 @router.post(BASE + "/create", dependencies=[Csrf])
-def create_submit(
-    request: Request,
-    kind: Kind,
-    record_id: RecordId,
-    connection_id: RecordId,
-    user: PageUser,
-    database: DatabaseDep,
-    keys: KeysDep,
-    form: FormData,
-) -> Response:
+def create_submit(page: TabPageDep, form: FormData) -> Response:
     actor_type = form.get("actor_type", "")
     values = {k[2:]: v for k, v in form.items() if k.startswith("v_")}
     try:
         data = CreateIn(actor_type=actor_type, values=values)
-        created = create.create(database, keys, user, KINDS[kind], record_id, connection_id, data)
+        created = create.create(*page.record, data)
     except (NotFound, PermissionDenied):
         raise
     except SHOWN as exc:
-        context = _create_context(
-            request, database, user, keys, kind, record_id, connection_id, actor_type
-        )
+        context = _create_context(page, actor_type)
         field = (exc.field or "").removeprefix("values.")
         context.update(values=values, error=exc.message)
         context["errors"] = {field: exc.message.split(": ", 1)[-1]} if field else {}
-        return render(request, "erp/create.html", context, status=422)
-    flash(
-        request,
-        message(
-            request,
-            "Created {actor} {key} in the ERP and linked it.",
-            actor=actor_type,
-            key=created.erp_key,
-        ),
+        return render(page.request, "erp/create.html", context, status=422)
+    text = message(
+        page.request,
+        "Created {actor} {key} in the ERP and linked it.",
+        actor=actor_type,
+        key=created.erp_key,
     )
-    return RedirectResponse(_tab_url(kind, record_id, connection_id), status_code=303)
+    return _back_to_tab(page, text)
 
 
 @router.post(BASE + "/disconnect", dependencies=[Csrf])
-def disconnect_submit(
-    request: Request,
-    kind: Kind,
-    record_id: RecordId,
-    connection_id: RecordId,
-    user: PageUser,
-    database: DatabaseDep,
-    form: FormData,
-) -> Response:
+def disconnect_submit(page: TabPageDep, form: FormData) -> Response:
     actor_type = form.get("actor_type", "")
-    connect.disconnect(database, user, KINDS[kind], record_id, connection_id, actor_type)
-    flash(request, message(request, "Disconnected; both records stay."))
-    return RedirectResponse(_tab_url(kind, record_id, connection_id), status_code=303)
+    connect.disconnect(
+        page.database, page.user, page.entity, page.record_id, page.connection_id, actor_type
+    )
+    text = message(page.request, "Disconnected; both records stay.")
+    return _back_to_tab(page, text)
