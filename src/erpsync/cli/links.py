@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from pydantic import BaseModel
 from rich.table import Table
 
 from erpsync.cli.products import _user
@@ -61,6 +62,13 @@ def _pairs(given: list[str], option: str) -> dict[str, str]:
     return found
 
 
+def _as_json(answer: BaseModel, json_output: bool) -> bool:
+    """Print the answer as JSON when asked; True when it was printed."""
+    if json_output:
+        print_json(answer.model_dump(mode="json"))
+    return json_output
+
+
 def _restriction(text: str) -> RestrictionIn:
     parts = text.split(maxsplit=2)
     if len(parts) < 2:
@@ -82,8 +90,7 @@ def show(
     db, keys, actor, cid = _setup(connection, kind, user)
     with console.status("Asking the ERP…"):
         found = tab.tab(db, keys, actor, kind, record_id, cid)
-    if json_output:
-        print_json(found.model_dump(mode="json"))
+    if _as_json(found, json_output):
         return
     for section in found.sections:
         title = f"{found.connection_name} · {section.actor_type} {section.erp_key or ''}".strip()
@@ -121,8 +128,7 @@ def search_erp(
     )
     with console.status("Searching the ERP…"):
         found = search.search(db, keys, actor, kind, record_id, cid, query)
-    if json_output:
-        print_json(found.model_dump(mode="json"))
+    if _as_json(found, json_output):
         return
     table = Table("Key", *[c.label for c in found.columns], "Linked to", title=actor_type)
     for hit in found.hits:
@@ -151,8 +157,7 @@ def connect_record(
     data = ConnectIn(actor_type=actor_type, erp_key=erp_key, choices=choices)
     with console.status("Connecting…"):
         linked = connect.connect(db, keys, actor, kind, record_id, cid, data)
-    if json_output:
-        print_json(linked.model_dump(mode="json"))
+    if _as_json(linked, json_output):
         return
     console.print(
         f"Linked {kind} {record_id} to {linked.actor_type} {linked.erp_key}; "
@@ -177,8 +182,7 @@ def create_in_erp(
     data = CreateIn(actor_type=actor_type, values=_pairs(value, "value"))
     with console.status("Creating in the ERP…"):
         created = create.create(db, keys, actor, kind, record_id, cid, data)
-    if json_output:
-        print_json(created.model_dump(mode="json"))
+    if _as_json(created, json_output):
         return
     console.print(f"Created {created.actor_type} {created.erp_key} and linked it.")
 
