@@ -1,6 +1,6 @@
 """Engine and session factories.
 
-SQLite is a real option (SPEC R-SEM-8): WAL, foreign keys on, `busy_timeout` of 10 s and
+SQLite is a real option (SPEC R-SEM-8): WAL, foreign keys on, `busy_timeout` of 30 s and
 write transactions that begin `IMMEDIATE`, so two writers queue instead of failing with
 "database is locked" when a read transaction tries to upgrade. Read-only sessions begin
 `DEFERRED` and never block writers. PostgreSQL runs through psycopg 3.
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from erpsync.db.positions import track_positions
 from erpsync.errors import ConfigError
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 READONLY = "erpsync_readonly"
 
 
@@ -32,9 +32,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The wait first, so that even switching to WAL waits for a busy writer.
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
