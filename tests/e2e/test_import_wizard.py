@@ -25,7 +25,7 @@ from tests.conftest import ADMIN_PASSWORD, make_user
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
-CUSTOMERS = 5000
+CUSTOMERS = 15000  # enough batches of 1,000 that the 400 ms poll sees the bar move
 BAR_VALUE = "() => document.getElementById('import-progress')?.value ?? -1"
 FIELDS = [("number", "number", "to_crm"), ("name", "name", "both"), ("org_no", "org_no", "to_crm"),
           ("email", "email", "both"), ("city", "city", "to_crm")]  # fmt: skip
