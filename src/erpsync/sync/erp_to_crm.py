@@ -29,7 +29,7 @@ from erpsync.db import bulk
 from erpsync.errors import Category
 from erpsync.mapping.transform import to_crm
 from erpsync.sdk.model import Actor
-from erpsync.sync import crmrows, journal, links
+from erpsync.sync import crm_checks, crmrows, journal, links
 from erpsync.sync.context import RunContext
 from erpsync.sync.decide import MISSING, Outcome, decide
 from erpsync.sync.links import LinkRow
@@ -142,6 +142,8 @@ class ErpBatch:
         self.ctx.count("read")
         try:
             record = self._record(actor)
+            if record is not None:
+                self._merge(record)
         except Exception as exc:
             if category_of(exc) is not Category.DATA:
                 raise
@@ -153,8 +155,6 @@ class ErpBatch:
             return
         if record is None:
             self.ctx.count("unchanged")
-            return
-        self._merge(record)
 
     def _record(self, actor: Actor) -> _Record | None:
         stored = self.links.get(actor.key)
@@ -289,7 +289,9 @@ class ErpBatch:
     # --- writing ------------------------------------------------------------------------
 
     def _merge(self, record: _Record) -> None:
-        """Accept a complete record: convert its CRM values (may fail: data) and queue it."""
+        """Accept a complete record: check and convert its CRM values (may fail: data, before
+        anything is queued) and queue it."""
+        crm_checks.check(self.tm, record.link.erp_key, record.values, record.created)
         columns = crmrows.columns(self.tm.kind, record.values, self.ctx.codes)
         link = record.link
         if record.created:
