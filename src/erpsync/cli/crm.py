@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from erpsync.cli.crm_common import COMPANY, print_page
 from erpsync.cli.runtime import console, database, friendly, load, print_json
 from erpsync.crm import lists, service
 from erpsync.crm.schemas import CompanyCreate, CompanyRead
@@ -22,20 +23,16 @@ def company_list(
     offset: int = typer.Option(0, help="Skip this many matches."),
     json_output: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
-    """List live companies, by name."""
+    """List live companies, by name; search with --q, page with --limit and --offset."""
     with database(load()).read_session() as session:
         page = service.search_companies(session, q, limit=limit, offset=offset)
-        rows = [CompanyRead.model_validate(company) for company in page.items]
-    if json_output:
-        print_json({"items": [row.model_dump(mode="json") for row in rows], "total": page.total})
-        return
-    for row in rows:
-        console.print(
-            f"{row.id:>6} {row.number or '':10} {row.name:40} {row.city or '':16} "
-            f"{row.country or ''}",
-            highlight=False,
-        )
-    console.print(f"{len(rows)} of {page.total} companies", style="dim")
+        print_page(page, COMPANY, _company_line, json_output)
+
+
+def _company_line(row: CompanyRead) -> str:
+    return (
+        f"{row.id:>6} {row.number or '':10} {row.name:40} {row.city or '':16} {row.country or ''}"
+    )
 
 
 @company_app.command("add")

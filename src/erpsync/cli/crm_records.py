@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from erpsync.cli.crm_common import PERSON, PROJECT, person_name, print_page
 from erpsync.cli.runtime import console, database, friendly, load, print_json
 from erpsync.crm import service
 from erpsync.crm.schemas import PersonCreate, PersonRead, ProjectCreate, ProjectRead
@@ -30,17 +31,11 @@ def person_list(
     """List live persons, by last name."""
     with database(load()).read_session() as session:
         page = service.search_persons(session, q, company_id=company, limit=limit, offset=offset)
-        rows = [PersonRead.model_validate(person) for person in page.items]
-    if json_output:
-        print_json({"items": [row.model_dump(mode="json") for row in rows], "total": page.total})
-        return
-    for row in rows:
-        name = f"{row.first_name} {row.last_name}".strip()
-        console.print(
-            f"{row.id:>6} {name:32} {row.email or '':32} company {row.company_id}",
-            highlight=False,
-        )
-    console.print(f"{len(rows)} of {page.total} persons", style="dim")
+        print_page(page, PERSON, _person_line, json_output)
+
+
+def _person_line(row: PersonRead) -> str:
+    return f"{row.id:>6} {person_name(row):32} {row.email or '':32} company {row.company_id}"
 
 
 @person_app.command("add")
@@ -65,8 +60,7 @@ def person_add(
     if json_output:
         print_json(person.model_dump(mode="json"))
         return
-    name = f"{person.first_name} {person.last_name}".strip()
-    console.print(f"Added person {name} (id {person.id}).", highlight=False)
+    console.print(f"Added person {person_name(person)} (id {person.id}).", highlight=False)
 
 
 @project_app.command("list")
@@ -84,17 +78,12 @@ def project_list(
         page = service.search_projects(
             session, q, company_id=company, status=status, limit=limit, offset=offset
         )
-        rows = [ProjectRead.model_validate(project) for project in page.items]
-    if json_output:
-        print_json({"items": [row.model_dump(mode="json") for row in rows], "total": page.total})
-        return
-    for row in rows:
-        console.print(
-            f"{row.id:>6} {row.number or '':10} {row.name:40} {row.status or '':14} "
-            f"{'' if row.company_id is None else f'company {row.company_id}'}",
-            highlight=False,
-        )
-    console.print(f"{len(rows)} of {page.total} projects", style="dim")
+        print_page(page, PROJECT, _project_line, json_output)
+
+
+def _project_line(row: ProjectRead) -> str:
+    company = "" if row.company_id is None else f"company {row.company_id}"
+    return f"{row.id:>6} {row.number or '':10} {row.name:40} {row.status or '':14} {company}"
 
 
 @project_app.command("add")

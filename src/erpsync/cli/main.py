@@ -10,6 +10,8 @@ from erpsync.cli import (
     connections,
     connectors,
     crm,
+    crm_common,
+    crm_edit,
     crm_records,
     db,
     demo,
@@ -37,6 +39,9 @@ app.add_typer(accounts.token_app, name="token")
 app.add_typer(crm.company_app, name="company")
 app.add_typer(crm_records.person_app, name="person")
 app.add_typer(crm_records.project_app, name="project")
+crm_edit.register(crm.company_app, crm_common.COMPANY)
+crm_edit.register(crm_records.person_app, crm_common.PERSON)
+crm_edit.register(crm_records.project_app, crm_common.PROJECT)
 app.add_typer(crm.crm_app, name="crm")
 app.add_typer(connectors.app, name="connector")
 app.add_typer(connections.connection_app, name="connection")
