@@ -11,12 +11,16 @@ from fastapi.templating import Jinja2Templates
 
 from erpsync.api.deps import csrf_token
 from erpsync.web.i18n import negotiate, translator
+from erpsync.web.run_counts import count_label, run_texts, shown_counts
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 def make_templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=str(TEMPLATES))
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    globals_ = templates.env.globals
+    globals_.update(count_label=count_label, run_texts=run_texts, shown_counts=shown_counts)
+    return templates
 
 
 def language_of(request: Request) -> str:

@@ -1,5 +1,6 @@
 // Live progress of sync runs: rows with data-run-id in state queued or running are polled
-// through the API once a second; their state and counts update, and the page reloads
+// through the API once a second; their state and counts update (named and ordered as the
+// page names them, web/run_counts.py), and the page reloads
 // when the run has ended (so health, counts and the log show the outcome).
 (function () {
   const going = Array.from(document.querySelectorAll("[data-run-id]")).filter(
@@ -7,6 +8,9 @@
   );
   if (!going.length) return;
   const texts = JSON.parse(document.getElementById("sync-run-texts")?.textContent || "{}");
+  const states = texts.states || {};
+  const names = texts.counts || {};
+  const order = Object.keys(names);
   async function poll() {
     let ended = false;
     for (const row of going) {
@@ -15,12 +19,14 @@
         if (!response.ok) continue;
         const run = await response.json();
         const state = row.querySelector(".run-state");
-        if (state) state.textContent = texts[run.state] || run.state;
+        if (state) state.textContent = states[run.state] || run.state;
         const counts = row.querySelector(".run-counts");
         if (counts) {
+          const rank = (key) => (key in names ? order.indexOf(key) : order.length);
           counts.textContent = Object.entries(run.counts || {})
             .filter(([, value]) => value)
-            .map(([key, value]) => `${texts[key] || key} ${value}`)
+            .sort(([a], [b]) => rank(a) - rank(b))
+            .map(([key, value]) => `${names[key] || key} ${value}`)
             .join(", ");
         }
         if (run.state !== "queued" && run.state !== "running") ended = true;
