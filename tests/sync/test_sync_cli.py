@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
 
 from erpsync.cli.sync import app
 from erpsync.connections.models import Connection
+from erpsync.crm import service as crm
+from erpsync.crm.schemas import CompanyUpdate
 from erpsync.sdk.model import ActorType
 from erpsync.settings import Settings
+from erpsync.sync import estimate
 from tests.sync.conftest import CUSTOMER_FIELDS, SyncEnv
 
 
@@ -61,3 +65,40 @@ def test_run_refuses_a_connection_with_sync_off(env: SyncEnv, cli: CliRunner) ->
         connection.sync_enabled = False
     refused = cli.invoke(app, ["run", "Demo ERP"])
     assert refused.exit_code == 1 and "Sync is off" in refused.output
+
+
+def _bar(output: str) -> tuple[int, int]:
+    """The bar's closing `completed/total`."""
+    found = re.findall(r"━ (\d+)/(\d+) ", output)
+    assert found, output
+    done, total = found[-1]
+    return int(done), int(total)
+
+
+def test_run_shows_a_bar_with_its_total_and_the_counts(env: SyncEnv, cli: CliRunner) -> None:
+    env.map("Customer", CUSTOMER_FIELDS, create=True)
+    with env.erp() as erp:  # one customer the CRM cannot take: a dead letter
+        erp.db.execute("UPDATE company SET name = '' WHERE number = '10003'")
+        erp.db.commit()
+    first = cli.invoke(app, ["run", "Demo ERP"])
+    assert first.exit_code == 0, first.output
+    assert _bar(first.stdout) == (12, 12)
+    assert "read 12 · created 11 · updated 0 · dead letters 1" in first.stdout
+
+    with env.database.session() as session:  # three CRM edits for the CRM → ERP pass
+        for key in ("10001", "10002", "10004"):
+            crm.update_company(session, env.links()[key].crm_id, CompanyUpdate(phone="+46 bar"))
+    with env.database.read_session() as session:
+        expected = estimate.of_run(session, env.connection_id, None)
+        full = estimate.of_run(session, env.connection_id, "erp")
+    assert expected.crm == 3 and full.erp == 12  # counted before the run
+    second = cli.invoke(app, ["run", "Demo ERP"])
+    assert second.exit_code == 0, second.output
+    done, total = _bar(second.stdout)
+    assert done == total and done >= 3
+    assert "CRM read 3 · saved 3 · dead letters 0" in second.stdout
+
+    resync = cli.invoke(app, ["run", "Demo ERP", "--resync", "erp"])
+    assert resync.exit_code == 0, resync.output
+    assert _bar(resync.stdout) == (12, 12)
+    assert "read 12 · created 0 · updated 0" in resync.stdout

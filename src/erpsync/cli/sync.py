@@ -1,8 +1,9 @@
 """`erpsync sync run|status|log|reset`: the sync engine from the command line (R-UI-3);
 `conflicts` and `dead-letters` are in `sync_queues`.
 
-`run` executes in this process with a Rich progress display; when a run of the
-connection is already going (server, worker), it says so and exits 2. Commands act as
+`run` executes in this process with a Rich progress bar (`sync_progress`: records read
+against an expected total, with the counts); when a run of the connection is already
+going (server, worker), it says so and exits 2. Commands act as
 an administrator (`--user LOGIN`, or the first active one).
 """
 
@@ -11,15 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from erpsync.cli import sync_queues, sync_recovery
 from erpsync.cli.connections import _actor, _keys
 from erpsync.cli.runtime import console, database, fail, friendly, load, print_json
+from erpsync.cli.sync_progress import RunBar
 from erpsync.connections import service as connections
 from erpsync.sync import engine, health, journal, runs
-from erpsync.sync.context import RunContext, utc_now
+from erpsync.sync.context import utc_now
 from erpsync.sync.schemas import health_read, log_read
 
 app = typer.Typer(help="Sync runs, the sync log and cursors.", no_args_is_help=True)
@@ -53,16 +54,9 @@ def run(
         run_id, started = requested.run.id, requested.started
     if not started:
         raise fail(f"Run {run_id} of this connection is still going; see `erpsync sync status`.", 2)
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
-    ) as bar:
-        task = bar.add_task("starting", total=None)
-
-        def progress(ctx: RunContext, stage: str) -> None:
-            counts = " ".join(f"{k}={v}" for k, v in ctx.counts.items() if v)
-            bar.update(task, description=f"{stage}  {counts}")
-
-        result = engine.execute(db, _keys(settings), run_id, progress=progress)
+    with RunBar(db, found.id, resync, console) as bar:
+        result = engine.execute(db, _keys(settings), run_id, progress=bar.report)
+        bar.finish(result.counts, result.state)
     if as_json:
         print_json({"run": result.run_id, "state": result.state, "counts": result.counts,
                     "error": result.error, "plan": result.plan})  # fmt: skip
