@@ -32,7 +32,8 @@ def test_preview_select_and_commit_over_http(
     job = admin_client.get(f"/api/v1/imports/{job_id}").json()
     assert job["state"] == "ready"
     assert job["counts"] == {"new": 11, "matched": 0, "ambiguous": 1, "skipped": 0,
-                             "invalid": 0, "selected": 11}  # fmt: skip
+                             "invalid": 0, "selected": 11,
+                             "to_erp_records": 0, "to_erp_fields": 0}  # fmt: skip
     ambiguous = admin_client.get(f"/api/v1/imports/{job_id}/rows?group=ambiguous").json()
     row = ambiguous["items"][0]
     assert (ambiguous["total"], row["erp_key"], row["candidates"]) == (1, "10003", twin)

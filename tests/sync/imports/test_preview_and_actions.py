@@ -50,7 +50,8 @@ def test_preview_lists_every_group_with_the_rule_and_reasons(imp: ImportEnv) -> 
 
     assert job.state == "ready"
     assert job.counts == {"new": 7, "matched": 2, "ambiguous": 1, "skipped": 1,
-                          "invalid": 1, "selected": 9}  # fmt: skip
+                          "invalid": 1, "selected": 9,
+                          "to_erp_records": 2, "to_erp_fields": 2}  # fmt: skip
     rows = imp.rows(job.id)
     assert (rows["10001"].status, rows["10001"].rule, rows["10001"].crm_id) == (
         "matched", "number", by_number)  # fmt: skip

@@ -47,6 +47,8 @@ class Verdict:
     erp_values: dict[str, CrmValue] = field(default_factory=dict)  # CRM key → ERP's value
     shadow: dict[str, CrmValue] = field(default_factory=dict)  # ERP key → ERP's value
     actor: Actor | None = None
+    #: matched: the fields the next sync writes to the ERP (`outbound.erp_writes`)
+    erp_writes: list[dict[str, object]] = field(default_factory=list)
 
 
 def mapped_fields(tm: TypeMapping) -> list[FieldRule]:

@@ -3,9 +3,10 @@
 A job is previewed first: every actor becomes an `ImportRow` with its group (`new`,
 `matched`, `ambiguous`, `skipped`, `invalid`), the rule that matched, the candidates
 of an ambiguous one, the reason of a skipped or invalid one and a fingerprint of its
-values, so the commit can re-check it (R-SEM-10). The commit writes each selected row
-and stores what it became (`outcome`); `position` is the last committed row (`seq`),
-so a resumed job continues after it without duplicates.
+values, so the commit can re-check it (R-SEM-10); a matched row also lists the fields
+the next sync will write to the ERP (`erp_writes`, `sync.imports.outbound`). The commit
+writes each selected row and stores what it became (`outcome`); `position` is the last
+committed row (`seq`), so a resumed job continues after it without duplicates.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from erpsync.db.base import Base, BigId, Timestamps, UtcDateTime
@@ -94,6 +95,11 @@ class ImportRow(Base):
     candidates: Mapped[list[int] | None] = mapped_column(Json, default=None, nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     fingerprint: Mapped[str | None] = mapped_column(String(32), default=None)
+    #: matched: the fields the next sync writes to the ERP ({field, erp_field, crm, erp})
+    erp_writes: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        Json, default=None, nullable=True
+    )
+    erp_fields: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     selected: Mapped[bool] = mapped_column(Boolean, default=False)
     choice: Mapped[int | None] = mapped_column(BigInteger, default=None)  # 0 = a new record
     outcome: Mapped[str | None] = mapped_column(String(10), default=None)

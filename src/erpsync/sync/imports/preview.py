@@ -2,8 +2,9 @@
 
 Every actor of each chosen type is read from the start of its change stream (parents
 first), classified a batch at a time and stored as an `ImportRow` with its group,
-rule, candidates, reason and fingerprint; new and matched rows start selected, the
-rest not (an ambiguous row waits for a choice). Actors the connector's answer could
+rule, candidates, reason and fingerprint — a matched row also with the fields whose
+CRM values the next sync will write to the ERP (`outbound`); new and matched rows start
+selected, the rest not (an ambiguous row waits for a choice). Actors the connector's answer could
 not carry (rejected by the host) are `invalid` with the reason. Memory stays flat:
 only the current batch and the ids already matched are held.
 """
@@ -20,7 +21,8 @@ from sqlalchemy.orm import Session
 from erpsync.db.base import utcnow
 from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.model import Actor
-from erpsync.sync import links
+from erpsync.sync import crmrows, links
+from erpsync.sync.imports import outbound
 from erpsync.sync.imports.classify import Classifier, Verdict, mapped_fields
 from erpsync.sync.imports.job import JobContext, cancel, finish
 from erpsync.sync.imports.models import (
@@ -66,6 +68,7 @@ def run(ctx: JobContext) -> str:
                     verdicts = classifier.classify(chunk) + [_rejected(e) for e in rejected]
                     if tm.has_parent:
                         _note_parents(session, ctx, tm, chunk, verdicts)
+                    _announce(session, ctx, tm, verdicts)
                     seq = _store(session, ctx.job_id, tm, verdicts, seq)
                     progress = {"phase": "preview", "done": seq, "total": None}
                     session.execute(
@@ -123,6 +126,19 @@ def _note_parents(
             )
 
 
+def _announce(session: Session, ctx: JobContext, tm: TypeMapping, verdicts: list[Verdict]) -> None:
+    """For matched rows, the fields the next sync will write to the ERP (R-SEM-2)."""
+    matched = [v for v in verdicts if v.status == MATCHED and v.crm_id is not None]
+    if not matched or ctx.action == "add":
+        return
+    current = crmrows.read(session, tm.kind, [v.crm_id or 0 for v in matched], ctx.codes)
+    for verdict in matched:
+        record = current.get(verdict.crm_id or 0)
+        if record is not None:
+            after = {**record, **outbound.changes(ctx.action, verdict.values, record)}
+            verdict.erp_writes = outbound.erp_writes(tm, verdict, after)
+
+
 def _store(
     session: Session, job_id: int, tm: TypeMapping, verdicts: list[Verdict], seq: int
 ) -> int:
@@ -142,6 +158,8 @@ def _store(
                 "candidates": verdict.candidates,
                 "reason": verdict.reason,
                 "fingerprint": verdict.fingerprint,
+                "erp_writes": verdict.erp_writes or None,
+                "erp_fields": len(verdict.erp_writes),
                 "selected": verdict.status in (NEW, MATCHED),
                 "choice": None,
                 "outcome": None,
@@ -177,4 +195,11 @@ def group_counts(session: Session, job_id: int) -> dict[str, int]:
         )
         or 0
     )
+    records, fields = session.execute(
+        select(func.count(), func.coalesce(func.sum(ROWS.c.erp_fields), 0)).where(
+            ROWS.c.job_id == job_id, ROWS.c.selected.is_(True), ROWS.c.erp_fields > 0
+        )
+    ).one()
+    # selected matched records whose CRM values the next sync writes to the ERP
+    counts["to_erp_records"], counts["to_erp_fields"] = int(records), int(fields)
     return counts

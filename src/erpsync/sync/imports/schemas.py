@@ -56,6 +56,8 @@ class ImportRowRead(BaseModel):
     crm_id: int | None
     candidates: list[int] | None
     reason: str | None
+    #: matched: the fields whose CRM values the next sync writes to the ERP
+    erp_writes: list[dict[str, Any]] | None = None
     selected: bool
     choice: int | None
     outcome: str | None

@@ -8,8 +8,10 @@ for links with their shadows, `journal` for the sync log — in the batch transa
 
 - new (or `add`, or an ambiguous row whose choice is a new record) → a CRM record;
 - matched → `merge` fills the CRM fields that are empty, `replace` overwrites them;
-- either way a link with the shadow: the ERP's value of every field read from the ERP,
-  the CRM's value of a `to_erp`-only field, so the next sync finds nothing to do;
+- either way a link with the shadow (`outbound.shadow`): the ERP's value of every field
+  read from it, so a created record has nothing to send, and a matched record's CRM value
+  that the import kept on a field mapped towards the ERP is sent by the next sync, as
+  the preview announced (`outbound.erp_writes`; the record gets a new change position);
 - a person or project goes under the company linked to its parent; without one its
   link waits (`waiting_parent`) as in the engine (R-SEM-1).
 """
@@ -22,8 +24,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from erpsync.errors import ErpSyncError
-from erpsync.mapping.transform import CrmValue
 from erpsync.sync import crmrows, journal, links
+from erpsync.sync.imports import outbound
 from erpsync.sync.imports.classify import Classifier, Verdict
 from erpsync.sync.imports.models import (
     ADDED,
@@ -41,6 +43,7 @@ from erpsync.sync.models import LINK_ACTIVE, LINK_WAITING_PARENT
 from erpsync.sync.rules import TypeMapping
 
 VALUES_CHANGED = "the ERP values changed since the preview; imported as they are now"
+TO_ERP = "the CRM's values go to the ERP on the next sync"
 
 
 @dataclass(slots=True)
@@ -153,12 +156,6 @@ class BatchWriter:
         link.state = LINK_ACTIVE if company is not None else LINK_WAITING_PARENT
         return company
 
-    def _shadow(self, verdict: Verdict, crm: dict[str, Any]) -> dict[str, CrmValue]:
-        return {
-            rule.erp_key: verdict.shadow.get(rule.erp_key) if rule.to_crm else crm.get(rule.crm_key)
-            for rule in self.tm.fields
-        }
-
     def _one(
         self,
         row: Row,
@@ -176,7 +173,7 @@ class BatchWriter:
             if tm.has_parent:
                 values["company_id"] = company
             columns = crmrows.columns(tm.kind, values, self.codes)
-            link.shadow = self._shadow(verdict, values)
+            link.shadow = outbound.shadow(tm, verdict, values, matched=False)
             outcome = ADDED if row.status != NEW and row.choice != 0 else CREATED
             self._creates.append((row, columns, link, Outcome(row.id, outcome, None, note)))
             return
@@ -186,30 +183,29 @@ class BatchWriter:
             return
         changes = self._changes(verdict, record, company)
         columns = crmrows.columns(tm.kind, changes, self.codes)
-        if columns:
+        after = {**record, **changes}
+        writes = outbound.erp_writes(tm, verdict, after)
+        if columns or writes:  # a new change position: the next sync reads the record
             self._updates.setdefault(goal, {}).update(columns)
-        link.shadow = self._shadow(verdict, {**record, **changes})
+        link.shadow = outbound.shadow(tm, verdict, after, matched=True)
         self._links.append(link)
         for key, value in changes.items():
             self.entries.log.append(self._log("to_crm", link, key, record.get(key), value))
         self.entries.log.append(self._log("linked", link, None))
         outcome = MERGED if self.action == "merge" else REPLACED
+        if writes:
+            fields = ", ".join(w["field"] for w in writes)
+            note = "; ".join(filter(None, [note, f"{TO_ERP}: {fields}"]))
         self.outcomes.append(Outcome(row.id, outcome, goal, note))
 
     def _changes(
         self, verdict: Verdict, record: crmrows.CrmRow, company: int | None
     ) -> dict[str, Any]:
-        merge = self.action == "merge"
-        changes: dict[str, Any] = {
-            key: value
-            for key, value in verdict.values.items()
-            if (record.get(key) in (None, "") and value not in (None, ""))
-            or (not merge and record.get(key) != value)
-        }
+        found = outbound.changes(self.action, verdict.values, record)
         moved = company is not None and record.get("company_id") != company
-        if moved and (not merge or record.get("company_id") is None):
-            changes["company_id"] = company
-        return changes
+        if moved and (self.action != "merge" or record.get("company_id") is None):
+            found["company_id"] = company
+        return found
 
     def _log(
         self, action: str, link: LinkRow, field: str | None, old: Any = None, new: Any = None

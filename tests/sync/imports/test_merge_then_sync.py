@@ -1,0 +1,92 @@
+"""A `merge` import and the first sync (R-SEM-2, R-IMP-2, R-IMP-3): the preview announces,
+per record and in its counts, the CRM values the next sync writes to the ERP (fields
+mapped `both` or `to_erp` where the CRM keeps another, non-empty value); one sync run
+afterwards writes exactly those and nothing else — also on a connection that synced
+before, whose CRM position is already past the matched records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from erpsync.connections.models import Connection
+from erpsync.crm.models import Company
+from erpsync.sdk import ActorType
+from erpsync.sync import journal
+from erpsync.sync.crm_to_erp import stream_name
+from tests.sync.imports.conftest import ImportEnv
+
+ERP_10001 = {"name": "Nordisk Verktyg AB", "phone": "+46 93 488 36", "zip": "415 02"}
+
+
+def _erp(imp: ImportEnv) -> dict[str, dict[str, Any]]:
+    with imp.sync.erp() as erp:
+        return {
+            key: dict(erp.show(ActorType.CUSTOMER, key).values)  # type: ignore[union-attr]
+            for key in ("10001", "10002", "10003", "10004")
+        }
+
+
+@pytest.mark.parametrize("synced_before", [False, True])
+def test_the_first_sync_writes_to_the_erp_what_the_preview_announced(
+    imp: ImportEnv, synced_before: bool
+) -> None:
+    imp.sync.map("Customer", [("zip", "zip", "to_erp")])
+    before = _erp(imp)
+    # Every CRM field filled: the merge changes nothing in this record, yet its name,
+    # phone (`both`) and zip (`to_erp`) differ from the ERP's and go there; its city
+    # (`to_crm`) stays as it is and is not sent.
+    kept = imp.company(name="Nordisk (CRM)", number="10001", phone="+46 1 CRM",
+                       email="crm@nordisk.se", city="Crmstad", zip="111 11",
+                       org_no="240891-2033", web="https://nordisk.example")  # fmt: skip
+    imp.company(name=before["10002"]["name"], number="10002")  # merge fills; then equal
+    imp.company(name="Other name", number="10003", phone="")  # empty never erases the ERP's
+    if synced_before:  # the connection's CRM position is past every record above
+        with imp.database.session() as session:
+            last = session.scalar(select(func.max(Company.change_pos)))
+            journal.set_cursor(session, imp.cid, stream_name("company"), str(last))
+    assert before["10001"]["email"] != "crm@nordisk.se"
+
+    job = imp.preview(rules=["number"], action="merge")
+
+    assert (job.counts["matched"], job.counts["to_erp_records"]) == (3, 2)
+    assert job.counts["to_erp_fields"] == 5
+    rows = imp.rows(job.id)
+    announced = {
+        key: {w["erp_field"]: w["crm"] for w in rows[key].erp_writes or []} for key in rows
+    }
+    assert announced["10001"] == {"name": "Nordisk (CRM)", "phone": "+46 1 CRM",
+                                  "email": "crm@nordisk.se", "zip": "111 11"}  # fmt: skip
+    assert {w["erp_field"]: w["erp"] for w in rows["10001"].erp_writes or []} == {
+        **ERP_10001,
+        "email": before["10001"]["email"],
+    }
+    assert announced["10002"] == {} and announced["10004"] == {}
+    assert announced["10003"] == {"name": "Other name"}
+    assert job.counts["to_erp_fields"] == sum(len(a) for a in announced.values())
+
+    done = imp.commit(job.id)
+    assert done.outcomes == {"created": 9, "merged": 3}
+    merged = imp.rows(job.id, outcome="merged")
+    note = (merged["10001"].note or "").split("the CRM's values go to the ERP on the next sync: ")
+    assert set(note[1].split(", ")) == {"name", "phone", "email", "zip"}
+    assert merged["10002"].note is None and merged["10001"].outcome_id == kept
+
+    with imp.database.session() as session:
+        session.get(Connection, imp.cid).sync_enabled = True  # type: ignore[union-attr]
+    result = imp.sync.run()
+    assert result.state == "succeeded", result.error
+
+    after = _erp(imp)
+    sent = {a.key: dict(a.values) for a in imp.sync.saves}
+    assert sent == {key: values for key, values in announced.items() if values}
+    for key in before:
+        expected = {**before[key], **announced.get(key, {})}
+        changed = {k for k in expected if after[key][k] != expected[k] and k != "modified_at"}
+        assert not changed, (key, changed)
+    assert imp.sync.company("10001").city == "Crmstad"  # `to_crm` only: kept, not sent
+    assert imp.sync.company("10003").phone == before["10003"]["phone"]  # filled by merge
+    second = imp.sync.run()
+    assert second.counts.get("saved", 0) == 0 and second.counts.get("updated", 0) == 0
