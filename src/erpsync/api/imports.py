@@ -2,10 +2,12 @@
 
 `POST /connections/{id}/imports` starts the preview as the job `import.run` (202);
 `GET /imports/{id}` shows its state, counts and progress (pages poll it);
-`GET /imports/{id}/rows` lists the preview's groups and, after the commit, what each row
-became; `PATCH /imports/{id}/rows` selects rows and chooses for ambiguous ones;
-`POST …/commit`, `…/cancel` and `…/resume` drive the job. Refusals are problems naming
-the field: 409 while sync is on or the job is not in the state the action needs.
+`GET /imports/{id}/rows` lists the preview's groups (`to_erp=true`: the matched rows whose
+CRM values the next sync writes to the ERP, counted in `counts.to_erp_records` and
+`counts.to_erp_fields`) and, after the commit, what each row became;
+`PATCH /imports/{id}/rows` selects rows and chooses for ambiguous ones; `POST …/commit`,
+`…/cancel` and `…/resume` drive the job. Refusals are problems naming the field: 409
+while sync is on or the job is not in the state the action needs.
 """
 
 from __future__ import annotations
@@ -80,14 +82,23 @@ def import_rows(
     database: DatabaseDep,
     group: GroupName | None = None,
     outcome: OutcomeName = None,
+    to_erp: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> ImportRowPage:
-    """The preview's rows of one group, or the rows with one outcome, in import order."""
+    """The preview's rows of one group, or the rows with one outcome, in import order;
+    `to_erp=true`: the matched rows whose CRM values the next sync writes to the ERP
+    (each lists them in `erp_writes`)."""
     with database.read_session() as session:
         service.get(session, job_id)
         total, rows = service.rows_page(
-            session, job_id, status=group, outcome=outcome, limit=limit, offset=offset
+            session,
+            job_id,
+            status=group,
+            outcome=outcome,
+            to_erp=to_erp,
+            limit=limit,
+            offset=offset,
         )
         items = [ImportRowRead.model_validate(row) for row in rows]
     return ImportRowPage(total=total, limit=limit, offset=offset, items=items)

@@ -1,6 +1,7 @@
 """`erpsync import CONNECTION`: import actors from an ERP into the CRM (R-IMP, R-UI-3).
 
-The preview is read and printed first (counts per group and the rows of each group);
+The preview is read and printed first (counts per group, the rows of each group, and the
+matched records whose CRM values the next sync writes to the ERP);
 after a confirmation (or `--yes`) the selected rows are imported with a Rich progress
 bar and a summary of what the rows became. `--exclude KEY` leaves rows out;
 `--resume JOB` continues an import that stopped. Runs in this process, as an
@@ -49,12 +50,28 @@ def _preview_table(db: Database, read: ImportRead) -> Table:
             _, rows = service.rows_page(session, read.id, status=group, limit=SHOWN)
             for row in rows:
                 record = str(row.crm_id or ", ".join(map(str, row.candidates or [])) or "")
+                why = row.rule or row.reason or ""
+                if row.erp_writes:
+                    why += "; to the ERP: " + ", ".join(w["field"] for w in row.erp_writes)
                 table.add_row(group, row.actor_type, row.erp_key, row.label or "", record,
-                              row.rule or row.reason or "")  # fmt: skip
+                              why)  # fmt: skip
             more = int(read.counts.get(group, 0)) - len(rows)
             if more > 0:
                 table.add_row(group, "", f"… {more} more", "", "", "")
     return table
+
+
+def _to_erp(read: ImportRead) -> str:
+    fields, records = read.counts.get("to_erp_fields", 0), read.counts.get("to_erp_records", 0)
+    if not fields:
+        return "The next sync writes nothing of the matched records to the ERP."
+    fields_text = f"{fields} field{'s' if fields != 1 else ''}"
+    records_text = f"{records} matched record{'s' if records != 1 else ''}"
+    return (
+        f"The next sync writes {fields_text} of {records_text} to the ERP: "
+        "the CRM keeps values there that differ from the ERP's on fields mapped towards the "
+        "ERP (both, to_erp); --exclude KEY leaves a record out."
+    )
 
 
 def _exclude(db: Database, job_id: int, keys: list[str]) -> None:
@@ -142,6 +159,7 @@ def _previewed(
         read = _read(db, job_id)
     if not as_json:
         console.print(_preview_table(db, read))
+        console.print(_to_erp(read), highlight=False)
     selected = int(read.counts.get("selected", 0))
     if not yes and not typer.confirm(f"Import {selected} rows?", default=False):
         console.print(f"Nothing imported; the preview stays as import {job_id}.")

@@ -35,6 +35,8 @@ def test_preview_table_then_import_with_a_summary(imp: ImportEnv, cli: CliRunner
     assert "Preview of import" in asked.stdout and "new 11" in asked.stdout
     assert "selected 11" in asked.stdout
     assert "matched 1" in asked.stdout and str(matched) in asked.stdout
+    assert "number; to the ERP: name" in asked.stdout  # the CRM keeps "Nordisk" (R-SEM-2)
+    assert "The next sync writes 1 field of 1 matched record to the ERP" in asked.stdout
     assert "Import 11 rows?" in asked.stdout and "Nothing imported" in asked.stdout
     assert imp.companies() == 1
 

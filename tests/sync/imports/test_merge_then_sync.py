@@ -9,11 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from erpsync.connections.models import Connection
 from erpsync.crm.models import Company
+from erpsync.db import Database
+from erpsync.jobs.registry import JobEnv, keys_of
+from erpsync.jobs.runners import InlineRunner
 from erpsync.sdk import ActorType
+from erpsync.settings import Settings
 from erpsync.sync import journal
 from erpsync.sync.crm_to_erp import stream_name
 from tests.sync.imports.conftest import ImportEnv
@@ -90,3 +95,31 @@ def test_the_first_sync_writes_to_the_erp_what_the_preview_announced(
     assert imp.sync.company("10003").phone == before["10003"]["phone"]  # filled by merge
     second = imp.sync.run()
     assert second.counts.get("saved", 0) == 0 and second.counts.get("updated", 0) == 0
+
+
+def test_the_page_and_the_api_list_what_goes_to_the_erp(
+    imp: ImportEnv, admin_client: TestClient, database: Database, settings: Settings
+) -> None:
+    admin_client.app.state.job_runner = InlineRunner(JobEnv(database, keys_of(settings), settings))  # type: ignore[attr-defined]
+    imp.company(name="Nordisk (CRM)", number="10001", phone="+46 1 CRM")
+    body = {"actor_types": ["Customer"], "rules": ["number"]}
+    started = admin_client.post(f"/api/v1/connections/{imp.cid}/imports", json=body)
+    job_id = started.json()["id"]
+    job = admin_client.get(f"/api/v1/imports/{job_id}").json()
+    assert (job["counts"]["to_erp_records"], job["counts"]["to_erp_fields"]) == (1, 2)
+    listed = admin_client.get(f"/api/v1/imports/{job_id}/rows?to_erp=true").json()
+    [row] = listed["items"]
+    assert (listed["total"], row["erp_key"]) == (1, "10001")
+    assert {w["field"]: (w["erp"], w["crm"]) for w in row["erp_writes"]} == {
+        "name": ("Nordisk Verktyg AB", "Nordisk (CRM)"),
+        "phone": ("+46 93 488 36", "+46 1 CRM"),
+    }
+    assert admin_client.get(f"/api/v1/imports/{job_id}/rows?to_erp=false").json()["total"] == 11
+
+    page = admin_client.get(f"/sync/imports/{job_id}").text
+    assert 'id="import-to-erp-fields">2<' in page and 'id="import-to-erp-records">1<' in page
+    assert "To the ERP: phone “+46 93 488 36” → “+46 1 CRM”" in page
+
+    deselect = {"rows": [{"id": row["id"], "selected": False}]}
+    left_out = admin_client.patch(f"/api/v1/imports/{job_id}/rows", json=deselect)
+    assert left_out.json()["counts"]["to_erp_fields"] == 0

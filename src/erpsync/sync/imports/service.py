@@ -169,14 +169,19 @@ def rows_page(
     *,
     status: str | None = None,
     outcome: str | None = None,
+    to_erp: bool | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[int, list[ImportRow]]:
+    """A page of rows in import order: of one group, with one outcome, and (`to_erp`)
+    those whose CRM values the next sync writes to the ERP, or the others."""
     if not 1 <= limit <= 1000 or offset < 0:
         raise ValidationError("limit: 1 to 1000; offset: 0 or more.", field="limit")
     stmt = select(ImportRow).where(ImportRow.job_id == job_id)
     if status is not None:
         stmt = stmt.where(ImportRow.status == status)
+    if to_erp is not None:
+        stmt = stmt.where(ImportRow.erp_fields > 0 if to_erp else ImportRow.erp_fields == 0)
     if outcome is not None:
         stmt = stmt.where(ImportRow.outcome == outcome)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -41,6 +41,8 @@
     try {
       const job = await window.erpsync.api("PATCH", base + "/rows", { rows: [{ id: Number(row.dataset.rowId), ...body }] });
       document.getElementById("import-selected").textContent = job.counts.selected;
+      document.getElementById("import-to-erp-fields").textContent = job.counts.to_erp_fields || 0;
+      document.getElementById("import-to-erp-records").textContent = job.counts.to_erp_records || 0;
       message.hidden = true;
     } catch (error) {
       show(error);
