@@ -120,13 +120,15 @@ def restore_connection(
 def activate_connection(
     connection_id: RecordId, admin: AdminUser, database: DatabaseDep, keys: KeysDep
 ) -> ActivationResult:
-    """Shows the ERP tab to users in scope once the checklist passes; 409 lists every reason."""
+    """Shows the ERP tab to users in scope once the checklist passes. Otherwise 409 lists
+    every reason and says whether the connection is still `active` (it stays as it was)."""
     with database.session() as session:
         result = service.activate(session, keys, admin, connection_id)
-    if not result.active:
+    if result.refused:
         raise Conflict(
-            "The connection cannot be activated: " + " ".join(result.reasons),
+            f"{result.refusal} {' '.join(result.reasons)}",
             reasons=result.reasons,
+            active=result.active,
         )
     return result
 

@@ -252,10 +252,10 @@ def _simple(action: str, connection: str, user: str | None) -> None:
         connection_id = found.id if found else int(connection)
         if action == "activate":
             result = service.activate(session, _keys(settings), actor, connection_id)
-            if not result.active:
+            if result.refused:
                 for reason in result.reasons:
                     console.print(f"- {reason}", style="red", highlight=False)
-                raise fail("The connection cannot be activated yet.")
+                raise fail(result.refusal)
             saved = service.get(session, actor, connection_id)
         else:
             saved = getattr(service, action)(session, actor, connection_id)

@@ -104,7 +104,8 @@ def connection_import(
     connector = f"remote {read.remote_url}" if read.remote_url else read.connector
     console.print(f"{verb} {read.id}: {read.name} ({connector}, {state}).", highlight=False)
     if result.reasons:
-        console.print("It was not activated:", style="yellow")
+        said = "It stays active, but it does not pass" if result.active else "It was not activated"
+        console.print(f"{said} the activation checklist now:", style="yellow")
         for reason in result.reasons:
             console.print(f"- {reason}", style="yellow", highlight=False)
 

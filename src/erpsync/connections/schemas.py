@@ -123,5 +123,20 @@ class ConnectionRead(ConnectionSummary):
 
 
 class ActivationResult(BaseModel):
-    active: bool
+    """The answer to an activation. A refusal (any reason) leaves the connection as it was:
+    an inactive one stays inactive, an active one stays active (its ERP tab stays shown)
+    although it does not pass the checklist now."""
+
+    active: bool = Field(description="Whether the connection is active after the call.")
     reasons: list[str] = Field(description="Every reason activation was refused, if it was.")
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def refusal(self) -> str:
+        """What a refusal says first, before its reasons."""
+        if self.active:
+            return "The connection stays active, but it does not pass the activation checklist now."
+        return "The connection cannot be activated yet."

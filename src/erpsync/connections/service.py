@@ -236,7 +236,8 @@ def restore(session: Session, user: User, connection_id: int) -> Connection:
 
 
 def activate(session: Session, keys: Keys, user: User, connection_id: int) -> ActivationResult:
-    """Activate when every check of the checklist passes; otherwise list every reason."""
+    """Activate when every check of the checklist passes; otherwise list every reason and
+    leave the connection as it was (an active one stays active, see `ActivationResult`)."""
     connection = get(session, user, connection_id)
     if connection.deleted_at is not None:
         raise NotFound(f"No connection with id {connection_id}.")

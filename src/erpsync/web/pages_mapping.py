@@ -104,6 +104,7 @@ def _page(
         "errors": {},
         "proposals": None,
         "reasons": None,
+        "still_active": False,
     }
     context.update(extra)
     return render(request, "mapping/fields.html", context, status=status)
@@ -262,6 +263,7 @@ def activate(page: MappingRequestDep) -> Response:
     loaded = page.loaded
     with page.database.session() as session:
         result = connections.activate(session, page.keys, page.admin, loaded.id)
-    if result.reasons:
-        return page.page(status=409, reasons=_reasons(loaded.id, result.reasons))
+    if result.refused:
+        reasons = _reasons(loaded.id, result.reasons)
+        return page.page(status=409, reasons=reasons, still_active=result.active)
     return page.done("ERP connection {name} is active.", name=loaded.name)
