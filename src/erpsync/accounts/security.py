@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -10,8 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 TOKEN_PREFIX = "erps_"
 _hasher = PasswordHasher()
-# Verifying against this keeps the timing of "unknown user" like that of "wrong password".
-_DUMMY_HASH = _hasher.hash("erpsync-timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps the timing of "unknown user" like that of "wrong
+    password"; made on first use, not at import (half a second every process paid)."""
+    return _hasher.hash("erpsync-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
@@ -20,7 +26,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
