@@ -6,9 +6,10 @@ new — and the priority page across connections (R-MAP-6). Administrators only.
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -99,32 +100,56 @@ def _list_page(
     return render(request, "mapping/list.html", context, status=422 if errors else 200)
 
 
-@router.get("/sync/connections/{connection_id}/lists/{erp_list}", response_class=HTMLResponse)
-def list_page(
+@dataclass
+class ListRequest:
+    """One request to a list's page: the connection with its ERP metadata, and the list."""
+
+    request: Request
+    database: Database
+    loaded: Loaded
+    erp_list: str
+
+    def page(
+        self,
+        crm_list: str | None = None,
+        chosen: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        """The list's page (with the pairs `chosen` and `errors` as entered, when given)."""
+        return _list_page(
+            self.request, self.database, self.loaded, self.erp_list, crm_list, chosen, errors
+        )
+
+    def done(self, text: str) -> Response:
+        """Flash `text` and go back to the list's page."""
+        flash(self.request, text)
+        return RedirectResponse(_lists_url(self.loaded.id, self.erp_list), status_code=303)
+
+
+def list_request(
     request: Request,
     connection_id: RecordId,
     erp_list: str,
     admin: PageAdmin,
     database: DatabaseDep,
     keys: KeysDep,
-    crm_list: str | None = Query(default=None, max_length=40),
+) -> ListRequest:
+    return ListRequest(request, database, load(database, keys, admin, connection_id), erp_list)
+
+
+ListRequestDep = Annotated[ListRequest, Depends(list_request)]
+
+
+@router.get("/sync/connections/{connection_id}/lists/{erp_list}", response_class=HTMLResponse)
+def list_page(
+    page: ListRequestDep, crm_list: str | None = Query(default=None, max_length=40)
 ) -> HTMLResponse:
-    loaded = load(database, keys, admin, connection_id)
-    return _list_page(request, database, loaded, erp_list, crm_list)
+    return page.page(crm_list)
 
 
 @router.post("/sync/connections/{connection_id}/lists/{erp_list}", dependencies=[Csrf])
-def save_list(
-    request: Request,
-    connection_id: RecordId,
-    erp_list: str,
-    admin: PageAdmin,
-    database: DatabaseDep,
-    keys: KeysDep,
-    form: FormData,
-) -> Response:
+def save_list(page: ListRequestDep, form: FormData) -> Response:
     """Replace the list's pairs with the chosen ones (all valid, or nothing changes)."""
-    loaded = load(database, keys, admin, connection_id)
     crm_list = form.get("crm_list", "")
     chosen = {
         name.removeprefix("item."): code.strip()
@@ -134,13 +159,11 @@ def save_list(
     pairs = [{"erp_item": erp, "crm_item": code} for erp, code in chosen.items() if code]
     try:
         data = ListMappingPut.model_validate({"crm_list": crm_list, "items": pairs})
-        with database.session() as session:
-            lists.put(session, loaded.meta, loaded.id, erp_list, data)
+        with page.database.session() as session:
+            lists.put(session, page.loaded.meta, page.loaded.id, page.erp_list, data)
     except ErpSyncError as exc:
-        errors = _placed(exc, pairs)
-        return _list_page(request, database, loaded, erp_list, crm_list, chosen, errors)
-    flash(request, message(request, "List {name} saved.", name=erp_list))
-    return RedirectResponse(_lists_url(loaded.id, erp_list), status_code=303)
+        return page.page(crm_list, chosen, _placed(exc, pairs))
+    return page.done(message(page.request, "List {name} saved.", name=page.erp_list))
 
 
 def _placed(exc: ErpSyncError, pairs: list[dict[str, str]]) -> dict[str, str]:
@@ -155,27 +178,18 @@ def _placed(exc: ErpSyncError, pairs: list[dict[str, str]]) -> dict[str, str]:
 
 
 @router.post("/sync/connections/{connection_id}/lists/{erp_list}/automatch", dependencies=[Csrf])
-def automatch_list(
-    request: Request,
-    connection_id: RecordId,
-    erp_list: str,
-    admin: PageAdmin,
-    database: DatabaseDep,
-    keys: KeysDep,
-    form: FormData,
-) -> Response:
+def automatch_list(page: ListRequestDep, form: FormData) -> Response:
     """Keep the pairs there are and add matches by code, then name; notes shown."""
-    loaded = load(database, keys, admin, connection_id)
-    crm_list = form.get("crm_list", "")
+    loaded = page.loaded
     try:
-        with database.session() as session:
-            result = lists.propose(session, loaded.meta, loaded.id, erp_list, crm_list, apply=True)
+        with page.database.session() as session:
+            result = lists.propose(
+                session, loaded.meta, loaded.id, page.erp_list, form.get("crm_list", ""), apply=True
+            )
     except ErpSyncError as exc:
-        errors = _placed(exc, [])
-        return _list_page(request, database, loaded, erp_list, None, None, errors)
-    text = message(request, "{count} items matched.", count=len(result.items))
-    flash(request, " ".join([text, *result.duplicates]))
-    return RedirectResponse(_lists_url(loaded.id, erp_list), status_code=303)
+        return page.page(errors=_placed(exc, []))
+    text = message(page.request, "{count} items matched.", count=len(result.items))
+    return page.done(" ".join([text, *result.duplicates]))
 
 
 def _priorities(
