@@ -4,6 +4,8 @@ refusal — against the demo ERP on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
@@ -265,3 +267,32 @@ def test_normalisers() -> None:
     assert matchkeys.norm_name("Bergström Bygg & Fastighet AB") == "bergström bygg and fastighet"
     assert matchkeys.norm_domain("https://www.Acme.se:443/om?x") == "acme.se"
     assert matchkeys.norm_email("no-at-sign") is None
+
+
+def test_an_actor_read_twice_in_the_preview_is_one_row(imp: ImportEnv) -> None:
+    """A connector re-reading an overlap window delivers actors again in a later batch:
+    the stored preview keeps their first row (also when a batch is written by COPY)."""
+    with imp.sync.erp() as erp:
+        erp.insert_many(ActorType.CUSTOMER, [
+            {"name": f"Extra {i} AB"} for i in range(60)
+        ])  # fmt: skip
+    real = imp.sync.host
+
+    def host(key: str, timeout: float) -> Any:
+        made = real(key, timeout)
+        read = made.changes
+
+        def changes(actor_type: ActorType, cursor: str | None, fields: Any = None) -> Any:
+            for batch in read(actor_type, cursor, fields):
+                yield batch
+                yield batch  # the same actors once more
+
+        made.changes = changes  # type: ignore[method-assign]
+        return made
+
+    imp.sync.host = host  # type: ignore[method-assign]
+    job = imp.preview()
+    assert job.state == "ready" and job.counts["new"] == CUSTOMERS + 60
+    done = imp.commit(job.id)
+    assert done.outcomes == {"created": CUSTOMERS + 60}
+    assert imp.companies() == CUSTOMERS + 60

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy import Table, bindparam, case, func, select, text, update
 from sqlalchemy.orm import Session
 
 from erpsync.db.base import utcnow
@@ -155,14 +155,7 @@ def _store(
     done: int,
     total: int,
 ) -> dict[str, Any]:
-    if outcomes:
-        session.execute(
-            update(ROWS).where(ROWS.c.id == bindparam("b_id")),
-            [
-                {"b_id": o.row_id, "outcome": o.outcome, "outcome_id": o.crm_id, "note": o.note}
-                for o in outcomes
-            ],
-        )
+    store_outcomes(session, outcomes)
     job = session.get(ImportJob, ctx.job_id)
     assert job is not None
     counts = dict(job.outcomes or {})
@@ -171,6 +164,39 @@ def _store(
     progress = {"phase": "import", "done": done, "total": total}
     job.position, job.outcomes, job.progress = position, counts, progress
     return {**progress, "outcomes": counts}
+
+
+_UNNEST = text(
+    "UPDATE import_rows AS r SET outcome = v.outcome, outcome_id = v.outcome_id, note = v.note"
+    " FROM unnest(CAST(:ids AS bigint[]), CAST(:outcomes AS varchar[]),"
+    " CAST(:crm_ids AS bigint[]), CAST(:notes AS text[]))"
+    " AS v(id, outcome, outcome_id, note) WHERE r.id = v.id"
+)
+
+
+def store_outcomes(session: Session, outcomes: Sequence[Outcome]) -> None:
+    """What each row became: on PostgreSQL one UPDATE … FROM unnest(arrays) per batch
+    (four parameters, not a statement per row), elsewhere executemany."""
+    if not outcomes:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            _UNNEST,
+            {
+                "ids": [o.row_id for o in outcomes],
+                "outcomes": [o.outcome for o in outcomes],
+                "crm_ids": [o.crm_id for o in outcomes],
+                "notes": [o.note for o in outcomes],
+            },
+        )
+        return
+    session.execute(
+        update(ROWS).where(ROWS.c.id == bindparam("b_id")),
+        [
+            {"b_id": o.row_id, "outcome": o.outcome, "outcome_id": o.crm_id, "note": o.note}
+            for o in outcomes
+        ],
+    )
 
 
 def outcome_counts(session: Session, job_id: int) -> dict[str, int]:
