@@ -25,6 +25,7 @@ from erpsync.cli import (
     serve,
     sync,
 )
+from erpsync.collector import tune_for_throughput
 
 app = typer.Typer(
     name="erpsync",
@@ -66,4 +67,5 @@ def version() -> None:
 
 
 def main() -> None:
+    tune_for_throughput()
     app()

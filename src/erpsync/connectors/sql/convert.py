@@ -1,6 +1,7 @@
 """Values between the SQL driver and the contract: a value as a column expects it
-(`to_column`), and per field the converter of what the driver answers (`converter`),
-None where the driver already answers the contract's type.
+(`to_column`), per field the converter of what the driver answers (`converter`),
+None where the driver already answers the contract's type, and the decoders given to
+mysqlclient (`mysql_conversions`) so that it answers contract types itself.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import sqlalchemy as sa
 from erpsync.sdk import Field, FieldType, Value
 
 Convert = Callable[[Any], Value]
+
+#: Dialects whose columns always answer one Python type (SQLite's do not).
+STRICT_DIALECTS = frozenset({"postgresql", "mysql", "mariadb"})
 
 
 def to_column(column: sa.Column[Any], value: object) -> Any:
@@ -71,33 +75,94 @@ def _to_text(value: Any) -> Value:
     return value if type(value) is str else str(value)
 
 
+def _int_flag(value: Any) -> Value:
+    flag: bool = value != 0
+    return flag
+
+
+#: Converters that row readers write inline, as an expression over the value (`{}`),
+#: instead of calling them once per value.
+INLINE: dict[Convert, str] = {_int_flag: "{} != 0"}
+
+
 def converter(
-    field: Field, column: sa.Column[Any], strict_types: bool, utc_session: bool = False
+    field: Field, column: sa.Column[Any], dialect: str, driver_rows: bool = False
 ) -> Convert | None:
     """How a driver value becomes a field value; None when it already is one.
 
-    With `strict_types` (PostgreSQL, MariaDB: a column always returns one Python
-    type) the cheap cases need no call per value, which keeps 1M-row streams fast.
-    With `utc_session` (PostgreSQL sessions are opened in UTC) a `timestamptz` column
-    already answers tz-aware UTC datetimes.
+    PostgreSQL and MariaDB columns always answer one Python type, so the cheap cases
+    need no call per value, which keeps 1M-row streams fast. PostgreSQL sessions run
+    in UTC (a `timestamptz` answers aware UTC datetimes) and mysqlclient decodes every
+    DATETIME as aware UTC (`mysql_conversions`). `driver_rows`: the values are the
+    driver's own (the stream's fast path), where a floating-point column always answers
+    float, while SQLAlchemy turns one declared `asdecimal` (MariaDB's DOUBLE) into
+    Decimal.
     """
     kind, ctype = field.type, column.type
+    strict = dialect in STRICT_DIALECTS
     if kind in (FieldType.TEXT, FieldType.LIST):
-        return None if strict_types and isinstance(ctype, sa.String) else _to_text
+        return None if strict and isinstance(ctype, sa.String) else _to_text
     if kind is FieldType.CHECKBOX:
-        return None if strict_types and isinstance(ctype, sa.Boolean) else bool
+        if strict and isinstance(ctype, sa.Boolean):
+            return None
+        return _int_flag if strict and isinstance(ctype, sa.Integer) else bool
     if kind is FieldType.INTEGER:
-        return None if strict_types and isinstance(ctype, sa.Integer) else int
+        return None if strict and isinstance(ctype, sa.Integer) else int
     if kind is FieldType.DECIMAL:
-        exact = isinstance(ctype, sa.Numeric) and ctype.asdecimal
-        return None if strict_types and exact else to_decimal
+        exact = isinstance(ctype, sa.Numeric) and not isinstance(ctype, sa.Float)
+        return None if strict and exact and getattr(ctype, "asdecimal", False) else to_decimal
     if kind is FieldType.DOUBLE:
-        # MySQL's reflected DOUBLE answers Decimal unless told otherwise.
-        floats = isinstance(ctype, sa.Numeric) and not ctype.asdecimal
-        return None if strict_types and floats else float
+        floats = isinstance(ctype, sa.Float) and (driver_rows or not ctype.asdecimal)
+        return None if strict and floats else float
     if kind is FieldType.DATE:
-        return None if strict_types and isinstance(ctype, sa.Date) else _to_date
+        return None if strict and isinstance(ctype, sa.Date) else _to_date
     if kind is FieldType.DATETIME:
-        aware = isinstance(ctype, sa.DateTime) and bool(getattr(ctype, "timezone", False))
-        return None if strict_types and utc_session and aware else to_datetime
+        return None if strict and _answers_utc(ctype, dialect) else to_datetime
     return None
+
+
+def _answers_utc(kind: Any, dialect: str) -> bool:
+    if not isinstance(kind, sa.DateTime):
+        return False
+    return dialect != "postgresql" or bool(getattr(kind, "timezone", False))
+
+
+def mysql_conversions() -> dict[Any, Any]:
+    """mysqlclient's decoders, with DATETIME and TIMESTAMP answered as aware UTC
+    datetimes (naive columns hold UTC) and DATE parsed in C.
+
+    The driver's own decoders are Python functions (≈ 1 µs a value), and a naive
+    datetime needed a second call to become aware; `fromisoformat` does both in one
+    parse. Values it cannot read (zero dates, odd precisions) go to the driver's own.
+    """
+    from MySQLdb.constants import FIELD_TYPE
+    from MySQLdb.converters import conversions
+
+    decoders = dict(conversions)
+    decoders[FIELD_TYPE.DATETIME] = decoders[FIELD_TYPE.TIMESTAMP] = _mysql_datetime
+    decoders[FIELD_TYPE.DATE] = _mysql_date
+    return decoders
+
+
+_from_iso = datetime.fromisoformat
+_date_from_iso = date.fromisoformat
+
+
+def _mysql_datetime(text: str) -> datetime | None:
+    try:
+        return _from_iso(text + "+00:00")
+    except ValueError:
+        from MySQLdb.times import DateTime_or_None
+
+        found = DateTime_or_None(text)
+        return None if found is None else to_datetime(found)
+
+
+def _mysql_date(text: str) -> date | None:
+    try:
+        return _date_from_iso(text)
+    except ValueError:
+        from MySQLdb.times import Date_or_None
+
+        found: date | None = Date_or_None(text)
+        return found

@@ -25,6 +25,7 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
+from erpsync.connectors.sql.convert import mysql_conversions
 from erpsync.sdk import ConfigValues, ConnectorError, config_error, data_error, transient_error
 from erpsync.sdk.errors import unknown_connection
 
@@ -125,6 +126,8 @@ def make_engine(target: Target, url: URL) -> Engine:
     if target.driver.startswith("postgresql"):
         # Stamps come back labelled UTC, so streams need not convert each one.
         connect_args["options"] = "-c timezone=UTC"
+    else:  # mysqlclient: DATETIME as aware UTC, parsed in C (see `mysql_conversions`)
+        connect_args["conv"] = mysql_conversions()
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 

@@ -16,8 +16,9 @@ from sqlalchemy.sql import ColumnElement
 
 from erpsync.connectors.sql.convert import converter, to_column
 from erpsync.connectors.sql.mapping import ActorSpec, Scalar
+from erpsync.connectors.sql.rows import Layout, RowReader, row_reader
 from erpsync.connectors.sql.schema import Schema, actor_fields
-from erpsync.sdk import Actor, ActorType, FieldType, Operator, Restriction, Value
+from erpsync.sdk import ActorType, FieldType, Operator, Restriction
 
 
 class UnknownKey(ValueError):
@@ -52,9 +53,13 @@ class ActorQuery:
         self.stamp_column = (
             schema.column(spec.table, spec.modified[0]) if spec.modified else self.key
         )
-        strict = dialect != "sqlite"
+        # Per field: for SQLAlchemy rows, and for the driver's own tuples (streams).
         self.converters = {
-            key: converter(self.field_map[key], column, strict, dialect == "postgresql")
+            key: converter(self.field_map[key], column, dialect)
+            for key, column in self.columns.items()
+        }
+        self.driver_converters = {
+            key: converter(self.field_map[key], column, dialect, driver_rows=True)
             for key, column in self.columns.items()
         }
 
@@ -189,71 +194,25 @@ class ActorQuery:
 
     # --- rows → actors ------------------------------------------------------------------
 
-    def row_reader(self, keys: Sequence[str]) -> RowReader:
-        """Functions from selected rows to Actors (see `RowReader`)."""
+    def row_reader(self, keys: Sequence[str], driver_rows: bool = False) -> RowReader:
+        """Functions from selected rows to Actors (see `rows.RowReader`).
+
+        `driver_rows`: the rows are the driver's own tuples (see `stream._rows`).
+        """
+        converters = self.driver_converters if driver_rows else self.converters
         key_list = list(keys)
-        positions = self._layout(key_list)[1]
-        gone = None if self.spec.deleted is None else self.spec.deleted.value
-        namespace: dict[str, Any] = {
-            "Actor": Actor, "T": self.type, "P": self.spec.parent_type, "same": _same,
-            "gone": gone, "str": str,
-        }  # fmt: skip
-        items = []
-        for index, (key, position) in enumerate(zip(key_list, positions, strict=True)):
-            conv = self.converters[key]
-            cell = f"r[{position}]"
-            if conv is not None:
-                namespace[f"c{index}"] = conv
-                cell = f"None if {cell} is None else c{index}({cell})"
-            items.append(f"{key!r}: {cell}")  # repr of a str is always a plain literal
-        parent = "None, None"
-        if self.parent is not None:
-            parent = "None if r[1] is None else P, None if r[1] is None else str(r[1])"
-        deleted = "False" if self.deleted is None else "False if r[2] is None else same(r[2], gone)"
-        if self.tombstone is not None:
-            deleted = "bool(r[2])"  # True on the rows of the tombstone table
-            namespace["bool"] = bool
-        source = (
-            "def read(r):\n"
-            f"    return Actor(T, str(r[0]), {{{', '.join(items)}}}, {parent}, {deleted})\n"
+        layout = Layout(
+            actor_type=self.type,
+            fields=[
+                (key, position, converters[key])
+                for key, position in zip(key_list, self._layout(key_list)[1], strict=True)
+            ],
+            parent_type=self.spec.parent_type if self.parent is not None else None,
+            deleted=self.deleted is not None,
+            gone=None if self.spec.deleted is None else self.spec.deleted.value,
+            tombstone=self.tombstone is not None,
         )
-        # A dict display with constant keys builds ~2.5× faster than dict(zip(...)): it
-        # is most of the cost of a streamed row once the driver has decoded it.
-        exec(source, namespace)  # noqa: S102 - source built from reprs, no user code
-        return RowReader(namespace["read"], self._safe_reader(key_list, positions))
-
-    def _safe_reader(self, keys: list[str], positions: list[int]) -> Callable[[Any], Actor]:
-        """Row to Actor, keeping a value as stored when it cannot be converted."""
-        convert = [
-            (key, pos, self.converters[key]) for key, pos in zip(keys, positions, strict=True)
-        ]
-        gone = None if self.spec.deleted is None else self.spec.deleted.value
-        has_parent, has_deleted = self.parent is not None, self.deleted is not None
-        tombstone = self.tombstone is not None
-
-        def read(row: Sequence[Any]) -> Actor:
-            values: dict[str, Value] = {}
-            for key, position, conv in convert:
-                value = row[position]
-                if value is not None and conv is not None:
-                    try:  # noqa: SIM105 - the host rejects this record, naming row and field
-                        value = conv(value)
-                    except (TypeError, ValueError, ArithmeticError):
-                        pass
-                values[key] = value
-            parent = row[1] if has_parent else None
-            return Actor(
-                self.type,
-                str(row[0]),
-                values,
-                None if parent is None else self.spec.parent_type,
-                None if parent is None else str(parent),
-                bool(row[2])
-                if tombstone
-                else has_deleted and row[2] is not None and _same(row[2], gone),
-            )
-
-        return read
+        return row_reader(layout)
 
 
 def _python_type(column: sa.Column[Any]) -> type | None:
@@ -277,31 +236,3 @@ class _TombstoneQuery:
             self.table.c[ref.column] == ActorQuery.bind(self.table.c[ref.column], value)
             for ref, value in tomb.filter
         ]
-
-
-class RowReader:
-    """Rows to Actors: a generated fast path, and a careful one for rows it cannot
-    convert (their raw value stays, so the host rejects that record alone)."""
-
-    def __init__(self, fast: Callable[[Any], Actor], safe: Callable[[Any], Actor]) -> None:
-        self.fast = fast
-        self.safe = safe
-
-    def __call__(self, row: Sequence[Any]) -> Actor:
-        try:
-            return self.fast(row)
-        except (TypeError, ValueError, ArithmeticError):
-            return self.safe(row)
-
-    def many(self, rows: Sequence[Sequence[Any]]) -> list[Actor]:
-        fast = self.fast
-        try:
-            return [fast(row) for row in rows]
-        except (TypeError, ValueError, ArithmeticError):
-            return [self(row) for row in rows]
-
-
-def _same(stored: Any, deleted_value: Scalar) -> bool:
-    if isinstance(deleted_value, bool) or isinstance(stored, bool):
-        return bool(stored) is bool(deleted_value)
-    return bool(stored == deleted_value or str(stored) == str(deleted_value))

@@ -25,10 +25,14 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from erpsync.connectors.sql.convert import to_column, to_datetime
-from erpsync.connectors.sql.query import ActorQuery, RowReader
+from erpsync.connectors.sql.query import ActorQuery
+from erpsync.connectors.sql.rows import RowReader
 from erpsync.sdk import Actor, ChangeBatch, ConnectorError
 
 Position = tuple[datetime, Any] | None
+
+#: Drivers whose own tuples the stream reads (see `_rows`).
+DRIVER_ROWS = frozenset({"psycopg", "mysqldb"})
 
 
 def encode(position: Position) -> str:
@@ -103,7 +107,7 @@ def changes(
             deletions = deletions.where(after(tomb.stamp, tomb.stamp, tomb.key))
         both = sa.union_all(statement, deletions).subquery("changes")
         statement = sa.select(both).order_by(both.c.c3, both.c.c0)
-    reader = query.row_reader(names)
+    reader = query.row_reader(names, driver_rows=engine.dialect.driver in DRIVER_ROWS)
     size = max(1, batch_size)
     with engine.connect() as connection:
         pending: Sequence[Any] | None = None
@@ -140,7 +144,7 @@ def _rows(connection: Connection, statement: Any, size: int) -> Iterator[Sequenc
     row readers convert every value themselves. Other drivers go through SQLAlchemy.
     """
     dialect = connection.dialect
-    if dialect.driver not in ("psycopg", "mysqldb"):
+    if dialect.driver not in DRIVER_ROWS:
         options = connection.execution_options(stream_results=True, yield_per=size)
         yield from options.execute(statement).partitions(size)
         return

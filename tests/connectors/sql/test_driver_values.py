@@ -1,0 +1,95 @@
+"""MariaDB values as the contract types them (R-CON-1): mysqlclient decodes DATETIME
+and TIMESTAMP straight to aware UTC datetimes and TINYINT(1) flags become bools, in
+the change stream and in `get_actors` alike — whatever the precision of the column,
+and a zero date reads as empty, as the driver has always answered it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from erpsync.connectors.sql import SqlConnector
+from erpsync.sdk import ActorType
+from erpsync.sdk.host import ConnectorHost
+from tests.services import MARIADB_URL, need_service, unique_name
+
+pytestmark = pytest.mark.mariadb
+
+MAPPING = """
+actors:
+  Customer:
+    table: party
+    key: id
+    modified: updated_at
+    fields:
+      - {key: flag, type: Checkbox}
+      - {key: at0, type: Datetime}
+      - {key: at2, type: Datetime}
+      - {key: seen, type: Datetime}
+      - {key: born, type: Date}
+      - {key: share, type: Double}
+"""
+TABLE = (
+    "CREATE TABLE party (id INT PRIMARY KEY, flag TINYINT(1), at0 DATETIME, "
+    "at2 DATETIME(2), seen TIMESTAMP NULL, born DATE, share DOUBLE, "
+    "updated_at DATETIME(6) NOT NULL)"
+)
+ROWS = [
+    "(1, 1, '2024-05-06 07:08:09', '2024-05-06 07:08:09.12', '2024-05-06 07:08:09', "
+    "'1999-12-31', 0.25, '2024-05-06 07:08:09.123456')",
+    "(2, 0, '0000-00-00 00:00:00', NULL, NULL, '0000-00-00', 2, '2024-05-06 07:08:10')",
+    "(3, 2, NULL, '2024-05-06 07:08:09.5', NULL, NULL, NULL, '2024-05-06 07:08:11')",
+    "(4, NULL, NULL, NULL, NULL, NULL, NULL, '2024-05-06 07:08:12')",
+]
+MOMENT = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+EXPECTED = {
+    "1": {"flag": True, "at0": MOMENT, "at2": MOMENT.replace(microsecond=120000),
+          "seen": MOMENT, "born": date(1999, 12, 31), "share": 0.25},
+    "2": {"flag": False, "at0": None, "at2": None, "seen": None, "born": None, "share": 2.0},
+    "3": {"flag": True, "at0": None, "at2": MOMENT.replace(microsecond=500000),
+          "seen": None, "born": None, "share": None},
+    "4": dict.fromkeys(["flag", "at0", "at2", "seen", "born", "share"]),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def host() -> Iterator[ConnectorHost]:
+    need_service("MariaDB", "127.0.0.1", 3306)
+    name = unique_name("erpsync_sqlvalues")
+    admin = sa.create_engine(MARIADB_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE `{name}`"))
+    url = sa.make_url(MARIADB_URL).set(database=name)
+    engine = sa.create_engine(url)
+    hosted = ConnectorHost(SqlConnector())
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("SET SESSION sql_mode = ''"))  # zero dates allowed
+            connection.execute(sa.text(TABLE))
+            connection.execute(sa.text(f"INSERT INTO party VALUES {', '.join(ROWS)}"))
+        values = {"dialect": "mariadb", "host": url.host, "port": url.port or 3306,
+                  "database": name, "user": url.username, "mapping": MAPPING}  # fmt: skip
+        hosted.open("values", values)
+        yield hosted
+    finally:
+        hosted.close()
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+
+
+def test_stream_answers_aware_utc_datetimes_and_bool_flags(host: ConnectorHost) -> None:
+    batches = list(host.changes(ActorType.CUSTOMER, None))
+    assert [rejected for batch in batches for rejected in batch.rejected] == []
+    read = {actor.key: actor.values for batch in batches for actor in batch.actors}
+    assert read == EXPECTED
+    assert all(type(v["flag"]) is bool for v in read.values() if v["flag"] is not None)
+
+
+def test_get_actors_answers_the_same_values_as_the_stream(host: ConnectorHost) -> None:
+    actors = host.get_actors(ActorType.CUSTOMER, list(EXPECTED))
+    assert {actor.key: actor.values for actor in actors} == EXPECTED
