@@ -172,10 +172,9 @@ def _store(
     if not rows:
         return seq
     if session.get_bind().dialect.name == "postgresql":
-        names = list(rows[0])
         try:
             with session.begin_nested():  # COPY, as the engine writes its rows
-                bulk.insert_tuples(session, ROWS, names, [[r[n] for n in names] for r in rows])
+                bulk.insert_many(session, ROWS, rows)
             return seq
         except IntegrityError:
             pass  # an actor read twice (an overlap window): keep its first row, below
