@@ -27,7 +27,7 @@ from erpsync.linking.schemas import (
     SearchRead,
     TabConnection,
 )
-from erpsync.linking.target import live_record
+from erpsync.linking.target import LinkTarget, live_record
 from erpsync.mapping.crm_fields import COMPANY, PERSON, PROJECT
 
 router = APIRouter(tags=["ERP tab and linking"])
@@ -91,9 +91,8 @@ def compare_values(
     keys: KeysDep,
 ) -> CompareRead:
     """CRM and ERP values side by side, and which side may win per field."""
-    return connect.compare(
-        database, keys, user, KINDS[kind], record_id, connection_id, actor_type, erp_key
-    )
+    link = LinkTarget(database, keys, user, KINDS[kind], record_id, connection_id)
+    return connect.compare(link, actor_type, erp_key)
 
 
 @router.post(BASE + "/connect", response_model=LinkRead, status_code=status.HTTP_201_CREATED)
@@ -107,7 +106,8 @@ def connect_record(
     keys: KeysDep,
 ) -> LinkRead:
     """Link the record to an actor; per differing field the chosen side's value wins."""
-    return connect.connect(database, keys, user, KINDS[kind], record_id, connection_id, data)
+    link = LinkTarget(database, keys, user, KINDS[kind], record_id, connection_id)
+    return connect.connect(link, data)
 
 
 @router.get(BASE + "/create-form", response_model=CreateFormRead)
@@ -121,9 +121,8 @@ def create_form(
     keys: KeysDep,
 ) -> CreateFormRead:
     """The fields Create in ERP asks for (`set` defaults are applied, not shown)."""
-    return create.create_form(
-        database, keys, user, KINDS[kind], record_id, connection_id, actor_type
-    )
+    link = LinkTarget(database, keys, user, KINDS[kind], record_id, connection_id)
+    return create.create_form(link, actor_type)
 
 
 @router.post(BASE + "/create", response_model=LinkRead, status_code=status.HTTP_201_CREATED)
@@ -137,7 +136,8 @@ def create_in_erp(
     keys: KeysDep,
 ) -> LinkRead:
     """Create the record in the ERP and link it; a refusal leaves nothing behind."""
-    return create.create(database, keys, user, KINDS[kind], record_id, connection_id, data)
+    link = LinkTarget(database, keys, user, KINDS[kind], record_id, connection_id)
+    return create.create(link, data)
 
 
 @router.post(BASE + "/disconnect", status_code=status.HTTP_204_NO_CONTENT)
@@ -148,7 +148,9 @@ def disconnect_record(
     data: DisconnectIn,
     user: CurrentUser,
     database: DatabaseDep,
+    keys: KeysDep,
 ) -> Response:
     """Remove the link only: both records stay; the sync log records it."""
-    connect.disconnect(database, user, KINDS[kind], record_id, connection_id, data.actor_type)
+    link = LinkTarget(database, keys, user, KINDS[kind], record_id, connection_id)
+    connect.disconnect(link, data.actor_type)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

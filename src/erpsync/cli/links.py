@@ -22,6 +22,7 @@ from erpsync.db import Database
 from erpsync.errors import ValidationError
 from erpsync.linking import connect, create, search, tab
 from erpsync.linking.schemas import ConnectIn, CreateIn, RestrictionIn, SearchIn, Side
+from erpsync.linking.target import LinkTarget
 from erpsync.mapping.crm_fields import ENTITIES
 from erpsync.secrets import SecretBox
 
@@ -156,7 +157,7 @@ def connect_record(
     choices.update({key: "erp" for key in take_erp})
     data = ConnectIn(actor_type=actor_type, erp_key=erp_key, choices=choices)
     with console.status("Connecting…"):
-        linked = connect.connect(db, keys, actor, kind, record_id, cid, data)
+        linked = connect.connect(LinkTarget(db, keys, actor, kind, record_id, cid), data)
     if _as_json(linked, json_output):
         return
     console.print(
@@ -181,7 +182,7 @@ def create_in_erp(
     db, keys, actor, cid = _setup(connection, kind, user)
     data = CreateIn(actor_type=actor_type, values=_pairs(value, "value"))
     with console.status("Creating in the ERP…"):
-        created = create.create(db, keys, actor, kind, record_id, cid, data)
+        created = create.create(LinkTarget(db, keys, actor, kind, record_id, cid), data)
     if _as_json(created, json_output):
         return
     console.print(f"Created {created.actor_type} {created.erp_key} and linked it.")
@@ -198,8 +199,8 @@ def disconnect_record(
     json_output: bool = JSON,
 ) -> None:
     """Remove the link only; both records stay."""
-    db, _, actor, cid = _setup(connection, kind, user)
-    erp_key = connect.disconnect(db, actor, kind, record_id, cid, actor_type)
+    db, keys, actor, cid = _setup(connection, kind, user)
+    erp_key = connect.disconnect(LinkTarget(db, keys, actor, kind, record_id, cid), actor_type)
     if json_output:
         print_json(
             {

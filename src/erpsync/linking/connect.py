@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from erpsync.accounts.models import User
 from erpsync.connections.hosts import Endpoint
-from erpsync.connections.service import Keys
 from erpsync.db import Database
 from erpsync.errors import Conflict, NotFound, ValidationError
 from erpsync.linking import fields as linking_fields
@@ -163,20 +161,13 @@ def _crm_row(session: Session, target: targets.Target) -> crmrows.CrmRow:
 
 
 def _begin(
-    database: Database,
-    keys: Keys,
-    user: User,
-    kind: str,
-    record_id: int,
-    connection_id: int,
-    actor_type_name: str,
-    erp_key: str,
+    link: targets.LinkTarget, actor_type_name: str, erp_key: str
 ) -> tuple[targets.Target, ActorType, Endpoint]:
     """Checks before any ERP call: scope, right, neither side linked already."""
-    with database.read_session() as session:
-        target = targets.target(session, user, kind, record_id, connection_id, "connect")
+    with link.database.read_session() as session:
+        target = link.check(session, "connect")
         actor_type = targets.unlinked_type(session, target, actor_type_name)
-        taken = links.by_erp_keys(session, connection_id, actor_type.value, [erp_key])
+        taken = links.by_erp_keys(session, link.connection_id, actor_type.value, [erp_key])
         if erp_key in taken:
             other = taken[erp_key]
             raise Conflict(
@@ -184,63 +175,42 @@ def _begin(
                 f"{other.crm_id}.",
                 field="erp_key",
             )
-        config = targets.config_of(session, keys, target)
+        config = targets.config_of(session, link.keys, target)
     return target, actor_type, config
 
 
-def compare(
-    database: Database,
-    keys: Keys,
-    user: User,
-    kind: str,
-    record_id: int,
-    connection_id: int,
-    actor_type_name: str,
-    erp_key: str,
-) -> CompareRead:
+def compare(link: targets.LinkTarget, actor_type_name: str, erp_key: str) -> CompareRead:
     """CRM and ERP values side by side, with the sides allowed to win per field."""
-    target, actor_type, config = _begin(
-        database, keys, user, kind, record_id, connection_id, actor_type_name, erp_key
-    )
+    target, actor_type, config = _begin(link, actor_type_name, erp_key)
     with targets.opened(target, config) as host:
-        loaded = _load(database, host, target, actor_type, erp_key)
+        loaded = _load(link.database, host, target, actor_type, erp_key)
     return CompareRead(actor_type=actor_type.value, erp_key=erp_key, rows=loaded.rows)
 
 
-def connect(
-    database: Database,
-    keys: Keys,
-    user: User,
-    kind: str,
-    record_id: int,
-    connection_id: int,
-    data: ConnectIn,
-) -> LinkRead:
-    target, actor_type, config = _begin(
-        database, keys, user, kind, record_id, connection_id, data.actor_type, data.erp_key
-    )
+def connect(link: targets.LinkTarget, data: ConnectIn) -> LinkRead:
+    target, actor_type, config = _begin(link, data.actor_type, data.erp_key)
     with targets.opened(target, config) as host:
-        loaded = _load(database, host, target, actor_type, data.erp_key)
+        loaded = _load(link.database, host, target, actor_type, data.erp_key)
         plan = _plan(loaded.tf, loaded.rows, data.choices)
         if plan.erp:
             _save(host, loaded, plan)
-    link = LinkRow(
+    row = LinkRow(
         actor_type.value,
         data.erp_key,
-        kind,
-        record_id,
+        link.kind,
+        link.record_id,
         parent_type=loaded.actor.parent_type.value if loaded.actor.parent_type else None,
         parent_key=loaded.actor.parent_key,
         shadow=dict(plan.shadow),
     )
-    write_link(database, target, link, plan, CONNECTED)
+    write_link(link.database, target, row, plan, CONNECTED)
     return LinkRead(
-        connection_id=connection_id,
+        connection_id=link.connection_id,
         actor_type=actor_type.value,
         erp_key=data.erp_key,
-        crm_kind=kind,
-        crm_id=record_id,
-        state=link.state,
+        crm_kind=link.kind,
+        crm_id=link.record_id,
+        state=row.state,
         crm_changed=sorted(plan.crm),
         erp_changed=sorted(plan.erp),
     )
@@ -293,20 +263,20 @@ def write_link(
         ) from exc
 
 
-def disconnect(
-    database: Database, user: User, kind: str, record_id: int, connection_id: int, actor_type: str
-) -> str:
+def disconnect(link: targets.LinkTarget, actor_type: str) -> str:
     """Unlink the record from its actor (both stay, the log says so); returns the ERP key."""
-    with database.session() as session:
-        target = targets.target(session, user, kind, record_id, connection_id, "connect")
+    with link.database.session() as session:
+        target = link.check(session, "connect")
         chosen = targets.actor_type_of(target, actor_type)
-        link: Link | None = targets.live_links(session, target).get(chosen.value)
-        if link is None:
+        live: Link | None = targets.live_links(session, target).get(chosen.value)
+        if live is None:
             raise NotFound(
-                f"This {kind} is not linked to a {chosen} of '{target.connection_name}'.",
+                f"This {link.kind} is not linked to a {chosen} of '{target.connection_name}'.",
                 field="actor_type",
             )
-        links.unlink(session, [link.id])
-        entry = journal.log_row(DISCONNECTED, link.actor_type, link.erp_key, kind, record_id)
-        journal.write(session, connection_id, None, journal.Entries(log=[entry]))
-        return link.erp_key
+        links.unlink(session, [live.id])
+        entry = journal.log_row(
+            DISCONNECTED, live.actor_type, live.erp_key, link.kind, link.record_id
+        )
+        journal.write(session, link.connection_id, None, journal.Entries(log=[entry]))
+        return live.erp_key

@@ -25,10 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erpsync.accounts.models import User
 from erpsync.connections.hosts import Endpoint
-from erpsync.connections.service import Keys
-from erpsync.db import Database
 from erpsync.errors import Conflict, ValidationError
 from erpsync.linking import fields as linking_fields
 from erpsync.linking import target as targets
@@ -88,22 +85,14 @@ def _parent(session: Session, target: targets.Target, crm: crmrows.CrmRow) -> Ac
     return None
 
 
-def _ready(
-    database: Database,
-    keys: Keys,
-    user: User,
-    kind: str,
-    record_id: int,
-    connection_id: int,
-    actor_type_name: str,
-) -> _Ready:
-    with database.read_session() as session:
-        target = targets.target(session, user, kind, record_id, connection_id, "create_in_erp")
+def _ready(link: targets.LinkTarget, actor_type_name: str) -> _Ready:
+    with link.database.read_session() as session:
+        target = link.check(session, "create_in_erp")
         actor_type = targets.unlinked_type(session, target, actor_type_name)
         codes = crmrows.ListCodes(session)
-        crm = crmrows.read(session, kind, [record_id], codes)[record_id]
+        crm = crmrows.read(session, link.kind, [link.record_id], codes)[link.record_id]
         parent = _parent(session, target, crm)
-        config = targets.config_of(session, keys, target)
+        config = targets.config_of(session, link.keys, target)
     return _Ready(target, actor_type, config, crm, parent)
 
 
@@ -159,20 +148,12 @@ def _proposed(tf: TypeFields, m: Mapped, crm: crmrows.CrmRow) -> Value:
         return None
 
 
-def create_form(
-    database: Database,
-    keys: Keys,
-    user: User,
-    kind: str,
-    record_id: int,
-    connection_id: int,
-    actor_type: str,
-) -> CreateFormRead:
-    ready = _ready(database, keys, user, kind, record_id, connection_id, actor_type)
+def create_form(link: targets.LinkTarget, actor_type: str) -> CreateFormRead:
+    ready = _ready(link, actor_type)
     with targets.opened(ready.target, ready.config) as host:
         try:
-            with database.read_session() as session:
-                tf = linking_fields.load(session, host, connection_id, ready.actor_type)
+            with link.database.read_session() as session:
+                tf = linking_fields.load(session, host, link.connection_id, ready.actor_type)
             fields = _form(host, tf, ready.crm)
         except ConnectorError as exc:
             raise targets.erp_failure(ready.target, exc, "the form") from exc
@@ -228,33 +209,26 @@ def _given(m: Mapped, given: dict[str, Any]) -> Value:
         raise ValidationError(f"values.{m.erp.key}: {why}", field=f"values.{m.erp.key}") from None
 
 
-def create(
-    database: Database,
-    keys: Keys,
-    user: User,
-    kind: str,
-    record_id: int,
-    connection_id: int,
-    data: CreateIn,
-) -> LinkRead:
-    ready = _ready(database, keys, user, kind, record_id, connection_id, data.actor_type)
+def create(link: targets.LinkTarget, data: CreateIn) -> LinkRead:
+    ready = _ready(link, data.actor_type)
     with targets.opened(ready.target, ready.config) as host:
         try:
-            with database.read_session() as session:
-                tf = linking_fields.load(session, host, connection_id, ready.actor_type)
+            with link.database.read_session() as session:
+                tf = linking_fields.load(session, host, link.connection_id, ready.actor_type)
             values = values_for(tf, ready.crm, data.values)
             order = CreateOrder(
-                connection_id, ready.actor_type, kind, record_id, values, ready.parent
-            )
-            created = create_in_erp(database, host, order)
+                link.connection_id, ready.actor_type, link.kind, link.record_id, values,
+                ready.parent,
+            )  # fmt: skip
+            created = create_in_erp(link.database, host, order)
         except ConnectorError as exc:
             raise targets.erp_failure(ready.target, exc, "the new record") from exc
     return LinkRead(
-        connection_id=connection_id,
+        connection_id=link.connection_id,
         actor_type=ready.actor_type.value,
         erp_key=created.erp_key,
-        crm_kind=kind,
-        crm_id=record_id,
+        crm_kind=link.kind,
+        crm_id=link.record_id,
         state=LINK_ACTIVE,
         erp_changed=sorted(values),
     )

@@ -27,6 +27,7 @@ from erpsync.connections.models import Connection
 from erpsync.connections.scope import Access, access
 from erpsync.connections.service import Keys
 from erpsync.crm.models import Company, Person, Project
+from erpsync.db import Database
 from erpsync.errors import Conflict, NotFound, PermissionDenied, TransientError, ValidationError
 from erpsync.mapping.crm_fields import COMPANY, ENTITIES, PERSON, PROJECT, entity_of
 from erpsync.mapping.models import FieldMapping
@@ -63,6 +64,23 @@ class Target:
     actor_types: tuple[ActorType, ...]
     #: An administrator reads the connector's technical detail of a failure too.
     admin: bool = False
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What every linking action is asked for: who asks, about which CRM record, through
+    which connection — with the database and keys that answer it. `check` gives the
+    `Target` once the rules allow the action."""
+
+    database: Database
+    keys: Keys
+    user: User
+    kind: str
+    record_id: int
+    connection_id: int
+
+    def check(self, session: Session, action: str = "see") -> Target:
+        return target(session, self.user, self.kind, self.record_id, self.connection_id, action)
 
 
 def check_kind(kind: str) -> str:

@@ -23,7 +23,7 @@ from erpsync.db import Database
 from erpsync.errors import ErpSyncError, NotFound, PermissionDenied, ValidationError
 from erpsync.linking import connect, create, search, tab
 from erpsync.linking.schemas import ConnectIn, CreateIn, RestrictionIn, SearchIn
-from erpsync.linking.target import live_record
+from erpsync.linking.target import LinkTarget, live_record
 from erpsync.mapping.crm_fields import COMPANY, PERSON, PROJECT
 from erpsync.web.pages_auth import Csrf, PageUser
 from erpsync.web.pages_crm import FormData, message
@@ -55,6 +55,11 @@ class TabPage:
     @property
     def entity(self) -> str:
         return KINDS[self.kind]
+
+    @property
+    def link(self) -> LinkTarget:
+        """What Connect, Create in ERP and Disconnect act on."""
+        return LinkTarget(*self.record)
 
     @property
     def record(self) -> tuple[Database, Keys, User, str, int, int]:
@@ -166,7 +171,7 @@ def search_page(page: TabPageDep, actor_type: str = "", q: str = "") -> HTMLResp
 
 def _compare_context(page: TabPage, actor_type: str, erp_key: str) -> dict[str, Any]:
     context = _context(page)
-    context["compare"] = connect.compare(*page.record, actor_type, erp_key)
+    context["compare"] = connect.compare(page.link, actor_type, erp_key)
     return context
 
 
@@ -188,7 +193,7 @@ def connect_submit(page: TabPageDep, form: FormData) -> Response:
         }
     )
     try:
-        connect.connect(*page.record, data)
+        connect.connect(page.link, data)
     except (NotFound, PermissionDenied):
         raise
     except SHOWN as exc:
@@ -203,7 +208,7 @@ def connect_submit(page: TabPageDep, form: FormData) -> Response:
 
 def _create_context(page: TabPage, actor_type: str) -> dict[str, Any]:
     context = _context(page)
-    context["form"] = create.create_form(*page.record, actor_type)
+    context["form"] = create.create_form(page.link, actor_type)
     context.update(values={}, errors={}, error=None)
     return context
 
@@ -219,7 +224,7 @@ def create_submit(page: TabPageDep, form: FormData) -> Response:
     values = {k[2:]: v for k, v in form.items() if k.startswith("v_")}
     try:
         data = CreateIn(actor_type=actor_type, values=values)
-        created = create.create(*page.record, data)
+        created = create.create(page.link, data)
     except (NotFound, PermissionDenied):
         raise
     except SHOWN as exc:
@@ -240,8 +245,6 @@ def create_submit(page: TabPageDep, form: FormData) -> Response:
 @router.post(BASE + "/disconnect", dependencies=[Csrf])
 def disconnect_submit(page: TabPageDep, form: FormData) -> Response:
     actor_type = form.get("actor_type", "")
-    connect.disconnect(
-        page.database, page.user, page.entity, page.record_id, page.connection_id, actor_type
-    )
+    connect.disconnect(page.link, actor_type)
     text = message(page.request, "Disconnected; both records stay.")
     return _back_to_tab(page, text)
