@@ -5,24 +5,11 @@ writes nothing, and a delete is soft and asks first."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from erpsync.cli.main import app
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("ERPSYNC_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("ERPSYNC_DATABASE_URL", raising=False)
-    runner = CliRunner()
-    for step in (["db", "upgrade"], ["crm", "lists", "seed"]):
-        done = runner.invoke(app, step)
-        assert done.exit_code == 0, done.output
-    return runner
 
 
 def _ok(cli: CliRunner, *args: str, input: str | None = None) -> str:
