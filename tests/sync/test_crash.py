@@ -32,8 +32,8 @@ from erpsync.sync.models import Link, OutboxEntry
 from tests.sync.conftest import CUSTOMER_FIELDS, SyncEnv
 
 ROOT = Path(__file__).resolve().parents[2]
-CUSTOMERS = 3000
-CRM_CREATES = 400
+CUSTOMERS = 5000
+CRM_CREATES = 5000
 SEED = 20261126
 
 

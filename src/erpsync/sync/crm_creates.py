@@ -4,13 +4,14 @@ match an actor type's `crm_to_erp = create` filter become actors, through the ou
 Per actor type, records written after the stored `crm-create:<ActorType>` position,
 not deleted, with no live link of that type and no open outbox entry, are read in
 batches. A batch's outbox entries are committed in one transaction (with the lease
-check) before any ERP call; each record is then created with its idempotency key and
-linked (`outbox.finish`); the position is stored last. A crash anywhere leaves
-`pending` entries that `reconcile_pending` settles at the start of the next run, and
-records that already have a link or an open entry are never picked again, so no actor
-is created twice. A record the ERP refuses (`data`) becomes a dead letter and its entry
-`failed`; a person or project whose company has no link in this connection waits
-(it is picked up when written again or on a CRM resync).
+check) before any ERP call; each record is then created with its idempotency key, and
+the created ones are linked `FINISH_EACH` per transaction (`outbox.link_entry`); the
+position is stored last. A crash anywhere leaves `pending` entries that
+`reconcile_pending` settles at the start of the next run, and records that already have
+a link or an open entry are never picked again, so no actor is created twice. A record
+the ERP refuses (`data`) becomes a dead letter and its entry `failed`; a person or
+project whose company has no link in this connection waits (it is picked up when written
+again or on a CRM resync).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from erpsync.db import bulk
 from erpsync.errors import Category, Conflict
 from erpsync.mapping.crm_fields import COMPANY
 from erpsync.mapping.transform import to_erp
@@ -31,6 +34,10 @@ from erpsync.sync.retry import category_of, message_of
 from erpsync.sync.rules import TypeMapping
 
 BATCH = 200
+#: Created actors linked per transaction (at most this many wait for reconcile after a crash).
+FINISH_EACH = 50
+#: Records after which the pass first refreshes the database's statistics (then at each doubling).
+ANALYZE_FIRST = 1000
 PARENT_TYPES = (ActorType.CUSTOMER.value, ActorType.SUPPLIER.value, ActorType.PARTNER.value)
 
 
@@ -180,7 +187,11 @@ def run_type(ctx: RunContext, tm: TypeMapping, mappings: list[TypeMapping], resy
     with ctx.database.read_session() as session:
         stored = journal.get_cursor(session, ctx.connection_id, stream)
     position = 0 if resync or not stored else int(stored)
+    done, analyze_at = 0, ANALYZE_FIRST
     while True:
+        if done >= analyze_at and not ctx.dry_run:
+            _analyze(ctx, tm)
+            analyze_at *= 2
         batch = CreateBatch(ctx, tm)
         with ctx.database.read_session() as session:
             found = candidates(session, ctx.connection_id, tm, position, BATCH)
@@ -188,13 +199,21 @@ def run_type(ctx: RunContext, tm: TypeMapping, mappings: list[TypeMapping], resy
         if not found:
             return
         _create(ctx, tm, batch, mappings)
-        position = found[-1][1]
+        position, done = found[-1][1], done + len(found)
         with ctx.batch() as session:
             ctx.record(session, batch.entries)
             journal.set_cursor(session, ctx.connection_id, stream, str(position))
         ctx.report(stream)
         if len(found) < BATCH:
             return
+
+
+def _analyze(ctx: RunContext, tm: TypeMapping) -> None:
+    """Refresh PostgreSQL's statistics of the tables this pass fills. Planned for the
+    near-empty link table of a first run, `candidates` would test every record against
+    every link; refreshed at 1,000 records and each doubling, it uses the link index."""
+    tables = [crmrows.TABLES[tm.kind], Link.__table__, OutboxEntry.__table__]
+    bulk.analyze(ctx.database.engine, tables)  # type: ignore[arg-type]
 
 
 def _create(
@@ -209,18 +228,44 @@ def _create(
         session.flush()
         for entry in queued:
             session.expunge(entry)
+    created: list[tuple[OutboxEntry, Actor]] = []
     for entry in queued:
         try:
             actor: Actor = outbox.call_create(ctx.host, entry, ctx.backoff)
         except Exception as exc:
             if not outbox.refused(exc):
+                _finish(ctx, created, mappings)  # those the ERP did create, then stop
                 raise  # the entry stays pending: the next run reconciles it
             outbox.mark(ctx.database, entry.id, OUTBOX_FAILED, message_of(exc))
             batch.dead(entry.crm_id, exc)
             continue
-        try:
-            outbox.finish(ctx.database, entry.id, actor, mappings, ctx.run_id, ctx.codes)
-        except Conflict:  # linked meanwhile by someone else: the entry waits in review
-            ctx.count("review")
-            continue
-        ctx.count("created_in_erp")
+        created.append((entry, actor))
+        if len(created) >= FINISH_EACH:
+            _finish(ctx, created, mappings)
+            created = []
+    _finish(ctx, created, mappings)
+
+
+def _finish(
+    ctx: RunContext, created: list[tuple[OutboxEntry, Actor]], mappings: list[TypeMapping]
+) -> None:
+    """Link created actors, FINISH_EACH in one lease-checked transaction (one commit, not
+    one per record). A crash before it commits leaves their entries `pending`, which
+    `reconcile_pending` links next run. If one of them was linked meanwhile by someone
+    else, each is finished on its own, so only that one waits in review."""
+    if not created:
+        return
+    try:
+        with ctx.batch() as session:
+            for entry, actor in created:
+                outbox.link_entry(session, entry.id, actor, mappings, ctx.run_id, ctx.codes)
+    except (IntegrityError, Conflict):
+        for entry, actor in created:
+            try:
+                outbox.finish(ctx.database, entry.id, actor, mappings, ctx.run_id, ctx.codes)
+            except Conflict:  # linked meanwhile by someone else: the entry waits in review
+                ctx.count("review")
+                continue
+            ctx.count("created_in_erp")
+        return
+    ctx.count("created_in_erp", len(created))

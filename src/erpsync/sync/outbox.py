@@ -252,11 +252,7 @@ def finish(
     review instead (the actor exists; an administrator decides)."""
     try:
         with database.session() as session:
-            entry = _locked(session, entry_id)
-            tm = next((m for m in mappings if m.actor_type.value == entry.actor_type), None)
-            link_id = link_created(session, entry, actor, tm, run_id, codes)
-            entry.state, entry.erp_key, entry.note = OUTBOX_DONE, actor.key, None
-            return Created(entry_id, actor.key, link_id)
+            return link_entry(session, entry_id, actor, mappings, run_id, codes)
     except IntegrityError:
         note = (
             f"The ERP created {actor.type} {actor.key}, but the CRM record or that actor got "
@@ -264,6 +260,23 @@ def finish(
         )
         mark(database, entry_id, OUTBOX_REVIEW, note, actor.key)
         raise Conflict(note, field="crm_id") from None
+
+
+def link_entry(
+    session: Session,
+    entry_id: int,
+    actor: Actor,
+    mappings: Sequence[rules.TypeMapping],
+    run_id: int | None = None,
+    codes: ListCodes | None = None,
+) -> Created:
+    """Step 3 in the caller's transaction (the engine finishes several in one): raises
+    `IntegrityError` when the record or the actor got another live link meanwhile."""
+    entry = _locked(session, entry_id)
+    tm = next((m for m in mappings if m.actor_type.value == entry.actor_type), None)
+    link_id = link_created(session, entry, actor, tm, run_id, codes)
+    entry.state, entry.erp_key, entry.note = OUTBOX_DONE, actor.key, None
+    return Created(entry_id, actor.key, link_id)
 
 
 def _locked(session: Session, entry_id: int) -> OutboxEntry:
