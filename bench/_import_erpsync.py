@@ -24,6 +24,7 @@ from erpsync.db import create_database
 from erpsync.sync import crmrows
 from erpsync.sync.context import utc_now
 from erpsync.sync.imports import job, service
+from erpsync.sync.imports.models import GROUPS
 from erpsync.sync.imports.schemas import ImportCreate
 
 
@@ -62,7 +63,7 @@ def preview(url: str, data_dir: str, connection_id: int) -> None:
         found = service.get(session, job_id)
         counts, error = dict(found.counts), found.error
     assert state == "ready", error
-    rows = sum(int(v) for k, v in counts.items() if k != "selected")
+    rows = sum(int(counts.get(group, 0)) for group in GROUPS)
     print(json.dumps({"rows": rows, "seconds": time.perf_counter() - started,
                       "job_id": job_id, "counts": counts}))  # fmt: skip
 

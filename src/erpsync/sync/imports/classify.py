@@ -4,10 +4,11 @@ skipped or invalid (R-IMP-2, R-IMP-3, R-SEM-10).
 The preview and the commit's re-check classify the same way, a batch at a time: the
 actors' values go through the transform module (`to_crm`) and the CRM's column rules
 (`crmrows.columns`), so a row that would fail to write is `invalid` with the reason;
-their links come in one query; each duplicate rule looks its normalised keys up in the
-indexed `crm_match_keys` with one query per batch. A rule matching one CRM record not
-linked to another actor of this type gives `matched`; several give `ambiguous` (the
-candidates wait for a choice); the first rule that matches decides.
+their links come in one query; the duplicate rules look their normalised keys up in the
+indexed `crm_match_keys` with one query per batch (PostgreSQL: every rule at once, the
+keys bound as arrays). A rule matching one CRM record not linked to another actor of
+this type gives `matched`; several give `ambiguous` (the candidates wait for a choice);
+the first rule that matches decides.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from erpsync.crm import matchkeys
@@ -74,6 +76,32 @@ def missing_required(tm: TypeMapping) -> list[str]:
     return [f.key for f in CATALOGUE[tm.kind] if f.required and f.key not in filled]
 
 
+_LOOKUP = text(
+    "SELECT k.rule, k.value, k.crm_id FROM crm_match_keys AS k"
+    " JOIN unnest(CAST(:rules AS varchar[]), CAST(:values AS varchar[])) AS w(rule, value)"
+    " ON k.rule = w.rule AND k.value = w.value WHERE k.kind = :kind ORDER BY k.crm_id"
+)
+
+
+def lookup(
+    session: Session, kind: str, wanted: dict[str, set[str]]
+) -> dict[str, dict[str, list[int]]]:
+    """CRM records by the normalised keys of a batch, per rule: value → ids (ascending).
+    On PostgreSQL one indexed query for every rule, its keys bound as two arrays;
+    elsewhere `matchkeys.find`, one query per rule."""
+    if session.get_bind().dialect.name != "postgresql":
+        return {
+            rule: matchkeys.find(session, kind, rule, values) for rule, values in wanted.items()
+        }
+    found: dict[str, dict[str, list[int]]] = {rule: {} for rule in wanted}
+    pairs = [(rule, value) for rule, values in wanted.items() for value in values]
+    if pairs:
+        params = {"rules": [r for r, _ in pairs], "values": [v for _, v in pairs], "kind": kind}
+        for rule, value, crm_id in session.execute(_LOOKUP, params):
+            found[rule].setdefault(value, []).append(int(crm_id))
+    return found
+
+
 def fingerprint(actor: Actor, values: dict[str, CrmValue]) -> str:
     parent = [actor.parent_type.value if actor.parent_type else None, actor.parent_key]
     text = json.dumps([sorted(values.items()), parent], default=str, ensure_ascii=False)
@@ -116,12 +144,8 @@ class Classifier:
         linked = links.by_erp_keys(self.session, self.cid, tm.actor_type.value, keys)
         verdicts = [self._convert(actor) for actor in actors]
         keyed = {v.key: matchkeys.keys_of(tm.kind, v.erp_values) for v in verdicts}
-        found = {
-            rule: matchkeys.find(
-                self.session, tm.kind, rule, (k[rule] for k in keyed.values() if rule in k)
-            )
-            for rule in self.rules
-        }
+        wanted = {rule: {k[rule] for k in keyed.values() if rule in k} for rule in self.rules}
+        found = lookup(self.session, tm.kind, wanted)
         ids = {i for by_value in found.values() for many in by_value.values() for i in many}
         taken = links.linked_records(self.session, self.cid, tm.actor_type.value, tm.kind, ids)
         for verdict in verdicts:

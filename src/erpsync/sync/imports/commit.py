@@ -121,7 +121,7 @@ def _next_rows(ctx: JobContext) -> list[Row]:
             .order_by(ROWS.c.seq)
             .limit(BATCH)
         ).all()
-    return [Row(*(r._mapping[name] for name in _ROW_COLUMNS)) for r in found]
+    return [Row(*r) for r in found]  # the columns in `Row`'s order
 
 
 def _by_type(rows: Sequence[Row]) -> list[tuple[str, list[Row]]]:
