@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from erpsync.connections.models import Connection
-from erpsync.connections.service import Keys
+from erpsync.connections.storage import Keys
 from erpsync.db import create_database
 from erpsync.secrets import SecretBox
 from erpsync.settings import Settings, ensure_secrets
