@@ -90,6 +90,8 @@ _LEGAL_FORMS = frozenset(
 )
 _NOT_WORD = re.compile(r"[^\w]+")
 _VAT_PREFIX = re.compile(r"^[A-Z]{2}(?=\d)")
+_NOT_VAT = re.compile(r"[^0-9A-Za-z]")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
 def _text(value: object) -> str:
@@ -105,7 +107,7 @@ def norm_number(value: object) -> str | None:
 def norm_vat(value: object) -> str | None:
     """VAT or organisation number: letters and digits only; a country prefix and the
     Swedish `01` suffix dropped, so `SE556677889901` meets `556677-8899`."""
-    found = re.sub(r"[^0-9A-Za-z]", "", _text(value)).upper()
+    found = _NOT_VAT.sub("", _text(value)).upper()
     if _VAT_PREFIX.match(found):
         country, found = found[:2], found[2:]
         if country == "SE" and len(found) == 12 and found.endswith("01"):
@@ -132,7 +134,7 @@ def norm_email(value: object) -> str | None:
 def norm_domain(value: object) -> str | None:
     """The host of a web address without `www.`: `https://www.Acme.se/om` → `acme.se`."""
     found = _text(value).casefold()
-    found = re.sub(r"^[a-z][a-z0-9+.-]*://", "", found)
+    found = _SCHEME.sub("", found, count=1)
     found = found.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     found = found.rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
     found = found.removeprefix("www.")
@@ -201,13 +203,17 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 def add(session: Session, kind: str, records: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
     """Keys of newly inserted records (their column values at hand; no read)."""
+    keyers = KEYERS[kind]
     rows = [
-        {"kind": kind, "rule": rule, "value": value, "crm_id": crm_id}
+        (rule, value[:MAX_VALUE], crm_id)
         for crm_id, values in records
         if values.get("deleted_at") is None
-        for rule, value in keys_of(kind, values).items()
+        for rule, keyer in keyers.items()
+        if (value := keyer(values))
     ]
-    bulk.insert_many(session, KEYS, rows)
+    # In index order: neighbouring inserts touch the same index pages.
+    rows.sort()
+    bulk.insert_tuples(session, KEYS, ("rule", "value", "crm_id"), rows, {"kind": kind})
 
 
 def refresh(session: Session, kind: str, ids: Iterable[int]) -> None:

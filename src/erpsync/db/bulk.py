@@ -16,7 +16,9 @@ the rows' order, so callers get them as `INSERT … RETURNING` would give them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Table, any_, bindparam, insert, text
@@ -45,33 +47,55 @@ def analyze(engine: Engine, tables: Sequence[Table]) -> None:
 
 def insert_many(session: Session, table: Table, rows: Sequence[Row]) -> None:
     """Insert rows (column name → value; every row with the same keys)."""
-    if not rows:
-        return
-    connection = session.connection()
-    if _copies(connection, table, rows):
-        _copy(connection, table, rows, None)
-    else:
-        session.execute(insert(table), list(rows))
+    if rows:
+        names = list(rows[0])
+        insert_tuples(session, table, names, [[row.get(n) for n in names] for row in rows])
 
 
 def insert_returning_ids(session: Session, table: Table, rows: Sequence[Row]) -> list[int]:
     """Insert rows and return their new ids in the rows' order."""
     if not rows:
         return []
+    names = list(rows[0])
+    values = [[row.get(n) for n in names] for row in rows]
+    return insert_tuples(session, table, names, values, returning_ids=True)
+
+
+def insert_tuples(
+    session: Session,
+    table: Table,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    constants: Row | None = None,
+    returning_ids: bool = False,
+) -> list[int]:
+    """Insert rows given as value sequences in the order of `names`, each completed by
+    `constants` (the same for every row: processed once, not per row); returns the new
+    ids in the rows' order when asked (else an empty list). The engine's hot path: no
+    dict per row."""
+    if not rows:
+        return []
+    constants = constants or {}
     connection = session.connection()
-    if not _copies(connection, table, rows):
+    if not _copies(connection, table, len(rows), [*names, *constants]):
+        params = [{**dict(zip(names, row, strict=True)), **constants} for row in rows]
+        if not returning_ids:
+            session.execute(insert(table), params)
+            return []
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return [int(row_id) for row_id in session.execute(statement, list(rows)).scalars()]
-    sequence = _sequence(connection, table)
-    ids = sorted(
-        int(row_id)
-        for row_id in connection.execute(
-            text("SELECT nextval(:sequence) FROM generate_series(1, :count)"),
-            {"sequence": sequence, "count": len(rows)},
-        ).scalars()
-    )
-    _copy(connection, table, rows, ids)
-    return ids
+        return [int(row_id) for row_id in session.execute(statement, params).scalars()]
+    ids: list[int] | None = None
+    if returning_ids:
+        sequence = _sequence(connection, table)
+        ids = sorted(
+            int(row_id)
+            for row_id in connection.execute(
+                text("SELECT nextval(:sequence) FROM generate_series(1, :count)"),
+                {"sequence": sequence, "count": len(rows)},
+            ).scalars()
+        )
+    _copy(connection, table, names, rows, constants, ids)
+    return ids or []
 
 
 def among(
@@ -85,13 +109,29 @@ def among(
     return column.in_(values)
 
 
-def _copies(connection: Connection, table: Table, rows: Sequence[Row]) -> bool:
+@contextmanager
+def planned_for_each_call(session: Session) -> Iterator[None]:
+    """Plan the batch look-ups inside for the arrays they are given (PostgreSQL).
+
+    The driver prepares a statement it sees often, and the server may then plan it once
+    for any array: a *generic* plan that assumes a short one and can choose to scan every
+    link of a type, comparing each with all 1,000 keys. A custom plan sees the array,
+    picks the index probe, and failing that still hashes the keys."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    yield
+    if postgres:  # the writes that follow (executemany) keep their prepared plans
+        session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
+
+
+def _copies(connection: Connection, table: Table, count: int, names: Sequence[str]) -> bool:
     dialect = connection.dialect
     return (
         dialect.name == "postgresql"
         and dialect.driver == "psycopg"
-        and len(rows) >= MIN_COPY_ROWS
-        and _defaults(table, rows[0]) is not None
+        and count >= MIN_COPY_ROWS
+        and _defaults(table, frozenset(names)) is not None
     )
 
 
@@ -109,50 +149,95 @@ def _sequence(connection: Connection, table: Table) -> str:
     return found
 
 
-def _defaults(table: Table, row: Row) -> dict[str, tuple[bool, Any]] | None:
-    """Python-side defaults of the columns `row` leaves out, as (callable?, value or
+@functools.lru_cache(maxsize=1024)
+def _defaults(table: Table, given: frozenset[str]) -> tuple[tuple[str, bool, Any], ...] | None:
+    """Python-side defaults of the columns not `given`, as (name, callable?, value or
     function); None when one is SQL (that only an INSERT can evaluate)."""
-    found: dict[str, tuple[bool, Any]] = {}
+    found: list[tuple[str, bool, Any]] = []
     for column in table.columns:
         default = column.default
-        if column.key in row or default is None or column.primary_key:
+        if column.key in given or default is None or column.primary_key:
             continue
         if getattr(default, "is_scalar", False):
-            found[column.key] = (False, default.arg)  # type: ignore[attr-defined]
+            found.append((column.key, False, default.arg))  # type: ignore[attr-defined]
         elif getattr(default, "is_callable", False):
-            found[column.key] = (True, default.arg)  # type: ignore[attr-defined]
+            found.append((column.key, True, default.arg))  # type: ignore[attr-defined]
         else:
             return None
-    return found
+    return tuple(found)
 
 
+@functools.lru_cache(maxsize=1024)
 def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
-def _copy(connection: Connection, table: Table, rows: Sequence[Row], ids: list[int] | None) -> None:
+def _processed(process: Callable[[Any], Any] | None, values: list[Any]) -> list[Any]:
+    """A column's values through its bind processing; a value repeated from the row
+    before (the same object: a batch's timestamp, an empty shadow) is processed once."""
+    if process is None:
+        return values
+    out: list[Any] = []
+    last: Any = _processed
+    done: Any = None
+    for value in values:
+        if value is not last:
+            last, done = value, process(value)
+        out.append(done)
+    return out
+
+
+def _copy(
+    connection: Connection,
+    table: Table,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    constants: Row,
+    ids: list[int] | None,
+) -> None:
     dialect = connection.dialect
-    defaults = _defaults(table, rows[0]) or {}
-    keys = [column.key for column in table.columns if column.key in rows[0]]
-    names = ([] if ids is None else ["id"]) + keys + list(defaults)
-    processors = [_processor(table.c[key], dialect) for key in [*keys, *defaults]]
-    makers = list(defaults.values())
-    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+    defaults = _defaults(table, frozenset([*names, *constants])) or ()
+    scalar = {name: value for name, call, value in defaults if not call}
+    makers = [(name, value) for name, call, value in defaults if call]
+    fixed = {**constants, **scalar}
+    columns = [
+        _processed(_processor(table.c[n], dialect), list(c)) for n, c in _columns(rows, names)
+    ]
+    # SQLAlchemy calls a callable default once per row; so does this.
+    columns += [
+        _processed(_processor(table.c[name], dialect), [maker(None) for _ in rows])
+        for name, maker in makers
+    ]
+    tail = tuple(
+        value if (process := _processor(table.c[name], dialect)) is None else process(value)
+        for name, value in fixed.items()
+    )
+    all_names = ([] if ids is None else ["id"]) + [*names, *(n for n, _ in makers), *fixed]
+    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in all_names)
     statement = f"COPY {table.name} ({quoted}) FROM STDIN"
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     error = dialect.loaded_dbapi.Error
+    if ids is not None:
+        columns.insert(0, ids)
+    lines: Any = zip(*columns, strict=True) if columns else [()] * len(rows)
     try:
         with cursor.copy(statement) as copy:
-            for index, row in enumerate(rows):
-                raw = [row.get(key) for key in keys]
-                # SQLAlchemy calls a callable default once per row; so does this.
-                raw += [maker(None) if call else maker for call, maker in makers]
-                values = [
-                    value if process is None else process(value)
-                    for value, process in zip(raw, processors, strict=True)
-                ]
-                copy.write_row(values if ids is None else [ids[index], *values])
+            write = copy.write_row
+            if tail:
+                for line in lines:
+                    write(line + tail)
+            else:
+                for line in lines:
+                    write(line)
     except error as exc:  # as SQLAlchemy raises it for an INSERT (IntegrityError, …)
         raise DBAPIError.instance(statement, [], exc, error) from exc
     finally:
         cursor.close()
+
+
+def _columns(
+    rows: Sequence[Sequence[Any]], names: Sequence[str]
+) -> list[tuple[str, tuple[Any, ...]]]:
+    if not names:
+        return []
+    return list(zip(names, zip(*rows, strict=True), strict=True))

@@ -171,16 +171,10 @@ def insert_rows(
         positions.append((last - len(rows) + 1, last))
     now = utcnow()
     keys = sorted({key for row in rows for key in row})
-    params = [
-        {
-            **{key: row.get(key) for key in keys},
-            "change_pos": last - len(rows) + 1 + offset,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for offset, row in enumerate(rows)
-    ]
-    ids = bulk.insert_returning_ids(session, table, params)
+    first = last - len(rows) + 1
+    values = [[*(row.get(key) for key in keys), first + offset] for offset, row in enumerate(rows)]
+    times = {"created_at": now, "updated_at": now}
+    ids = bulk.insert_tuples(session, table, [*keys, "change_pos"], values, times, True)
     matchkeys.add(session, kind, zip(ids, rows, strict=True))  # R-SEM-10
     return ids
 

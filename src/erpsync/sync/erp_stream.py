@@ -5,7 +5,8 @@ cursor is stored with the last of them, so a crash replays at most one batch, wh
 the shadows make harmless. A `transient` failure of the stream is retried with
 back-off from the last stored cursor. Before a child type (persons, projects) is read,
 children waiting for their parent are finished (`adopt_waiting`, R-SEM-1). A pass that
-wrote many records refreshes the database's statistics of the tables it filled.
+writes many records refreshes the database's statistics of the tables it fills as it
+goes (`_Statistics`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
         cursor = None if resync else journal.get_cursor(session, ctx.connection_id, stream)
     failures = 0
     seen: set[str] | None = set() if is_snapshot(ctx) else None
-    written = ctx.counts.get("created", 0) + ctx.counts.get("updated", 0)
+    statistics = _Statistics(ctx, tm)
     while True:
         try:
             for batch in ctx.host.changes(tm.actor_type, cursor, tm.field_keys):
@@ -48,16 +49,40 @@ def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
                 cursor, failures = batch.cursor, 0
                 if seen is not None and batch.complete:
                     vanished(ctx, tm, seen)
-            written = ctx.counts.get("created", 0) + ctx.counts.get("updated", 0) - written
-            if written >= bulk.ANALYZE_AFTER and not ctx.dry_run:
-                tables = [crmrows.TABLES[tm.kind], links.LINKS, matchkeys.KEYS]
-                bulk.analyze(ctx.database.engine, tables)
+                statistics.grown()
+            statistics.grown(final=True)
             return
         except Exception as exc:
             failures += 1
             if category_of(exc) is not Category.TRANSIENT or failures >= ctx.backoff.attempts:
                 raise
             ctx.backoff.sleep(ctx.backoff.delay(failures - 1))  # then resume from `cursor`
+
+
+class _Statistics:
+    """Keeps the planner's statistics in step with a pass that fills tables: refreshed
+    once the pass wrote `bulk.ANALYZE_AFTER` records, again each time that count grew
+    fourfold, and at its end. Without them a first run's look-ups by ERP key are planned
+    for empty tables and scan every link of the type (cost growing with the table)."""
+
+    def __init__(self, ctx: RunContext, tm: TypeMapping) -> None:
+        self.ctx, self.tm = ctx, tm
+        self.start = self._written()
+        self.at, self.next = 0, bulk.ANALYZE_AFTER
+
+    def _written(self) -> int:
+        return self.ctx.counts.get("created", 0) + self.ctx.counts.get("updated", 0)
+
+    def grown(self, final: bool = False) -> None:
+        written = self._written() - self.start
+        due = written >= self.next or (
+            final and written > self.at and written >= bulk.ANALYZE_AFTER
+        )
+        if not due or self.ctx.dry_run:
+            return
+        tables = [crmrows.TABLES[self.tm.kind], links.LINKS, matchkeys.KEYS]
+        bulk.analyze(self.ctx.database.engine, tables)
+        self.at, self.next = written, written * 4
 
 
 def apply_batch(

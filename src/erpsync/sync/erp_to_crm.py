@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 
 from erpsync.db import bulk
 from erpsync.errors import Category
-from erpsync.mapping.transform import to_crm
 from erpsync.sdk.model import Actor
 from erpsync.sync import crm_checks, crmrows, journal, links
 from erpsync.sync.context import RunContext
 from erpsync.sync.decide import MISSING, Outcome, decide
+from erpsync.sync.erp_plan import FieldPlan
 from erpsync.sync.links import LinkRow
 from erpsync.sync.models import (
     DELETE_DEACTIVATE,
@@ -60,7 +60,6 @@ class _Record:
     values: dict[str, Any] = field(default_factory=dict)  # CRM field → value
     entries: journal.Entries = field(default_factory=journal.Entries)
     conflicts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    created: bool = False
     deleted: bool = False
     touched: bool = False
 
@@ -73,7 +72,11 @@ class ErpBatch:
         self.tm = tm
         self.session = session
         self.cid = ctx.connection_id
+        self.plan = FieldPlan(tm)
         self.links: dict[str, LinkRow] = {}
+        #: Linked actors' values in CRM form (`FieldPlan.converted`), by ERP key.
+        self.converted: dict[str, dict[str, Any]] = {}
+        self.quiet: set[str] = set()  # linked actors with nothing for the CRM
         self.rows: dict[int, crmrows.CrmRow] = {}
         self.parents: dict[tuple[str, str], int] = {}
         self.matches: dict[str, int] = {}
@@ -92,10 +95,15 @@ class ErpBatch:
     # --- loading ------------------------------------------------------------------------
 
     def load(self, actors: list[Actor]) -> None:
+        with bulk.planned_for_each_call(self.session):
+            self._load(actors)
+
+    def _load(self, actors: list[Actor]) -> None:
         tm, session = self.tm, self.session
         keys = [actor.key for actor in actors]
         self.links = links.by_erp_keys(session, self.cid, tm.actor_type.value, keys)
-        ids = {link.crm_id for link in self.links.values()}
+        self._compare(actors)
+        ids = {link.crm_id for key, link in self.links.items() if key not in self.quiet}
         if tm.create and tm.match is not None:
             ids |= self._match([a for a in actors if a.key not in self.links and not a.deleted])
         self.rows = crmrows.read(session, tm.kind, ids, self.ctx.codes)
@@ -103,7 +111,11 @@ class ErpBatch:
         if tm.has_parent:
             refs = {_parent_ref(a) for a in actors if _has_parent(a)}
             self.parents = links.parent_companies(session, self.cid, refs)
-        link_ids = [link.id for link in self.links.values() if link.id is not None]
+        link_ids = [
+            link.id
+            for key, link in self.links.items()
+            if link.id is not None and key not in self.quiet
+        ]
         if link_ids and any(rule.policy == "manual" for rule in tm.fields):
             found = session.execute(
                 select(Conflict.link_id, Conflict.field).where(
@@ -113,13 +125,28 @@ class ErpBatch:
             ).all()
             self.open_conflicts = {(link_id, erp_key) for link_id, erp_key in found}
 
+    def _compare(self, actors: list[Actor]) -> None:
+        """Convert the linked actors' values once; note those equal to their shadows."""
+        plan = self.plan
+        for actor in actors:
+            link = self.links.get(actor.key)
+            if link is None or actor.deleted:
+                continue
+            try:
+                converted = plan.converted(actor)
+            except Exception:  # noqa: S112 - `apply` converts again and sets it aside
+                continue
+            self.converted[actor.key] = converted
+            if plan.quiet(actor, link, converted):
+                self.quiet.add(actor.key)
+
     def _match(self, unlinked: list[Actor]) -> set[int]:
         """Existing CRM companies with the actor's number and no link of this type yet."""
         assert self.tm.match is not None
         numbers: dict[str, str] = {}
         for actor in unlinked:
             try:
-                number = to_crm(self.tm.match.rule, actor.values.get(self.tm.match.erp_key))
+                number = self.plan.match(actor.values.get(self.tm.match.erp_key))  # type: ignore[misc]
             except Exception:  # noqa: S112 - a bad number only means: no match
                 continue
             if isinstance(number, str):
@@ -140,7 +167,13 @@ class ErpBatch:
 
     def apply(self, actor: Actor) -> None:
         self.ctx.count("read")
+        if actor.key in self.quiet:
+            self.ctx.count("unchanged")
+            return
         try:
+            if self._creates(actor):
+                self._create(actor)
+                return
             record = self._record(actor)
             if record is not None:
                 self._merge(record)
@@ -156,6 +189,16 @@ class ErpBatch:
         if record is None:
             self.ctx.count("unchanged")
 
+    def _creates(self, actor: Actor) -> bool:
+        """An actor without a link or a matching record, under the create policy."""
+        key = actor.key
+        return (
+            self.tm.create
+            and not actor.deleted
+            and key not in self.links
+            and key not in self.matches
+        )
+
     def _record(self, actor: Actor) -> _Record | None:
         stored = self.links.get(actor.key)
         # Work on a copy: a record that fails half-way leaves its link as it was.
@@ -165,9 +208,7 @@ class ErpBatch:
         if link is None:
             if not self.tm.create:
                 return None
-            matched = self.matches.get(actor.key)
-            if matched is None:
-                return self._create(actor)
+            matched = self.matches[actor.key]  # else `_creates` held
             link = LinkRow(self.tm.actor_type.value, actor.key, self.tm.kind, matched)
         return self._update(actor, link)
 
@@ -195,24 +236,24 @@ class ErpBatch:
         company = self.parents.get(_parent_ref(actor))
         return company, company is None
 
-    def _create(self, actor: Actor) -> _Record:
+    def _create(self, actor: Actor) -> None:
+        """A new CRM record, its link with the shadow and its `created` entry, queued
+        whole (a value that fails leaves nothing behind)."""
         tm = self.tm
-        values: dict[str, Any] = {}
-        shadow: dict[str, Any] = {}
-        for rule in tm.fields:
-            value = to_crm(rule.rule, actor.values.get(rule.erp_key)) if rule.to_crm else None
-            if rule.to_crm:
-                values[rule.crm_key] = value
-            # A to_erp-only field starts equal to the (empty) CRM value: nothing to send yet.
-            shadow[rule.erp_key] = value
+        values, shadow = self.plan.create(actor)
         company, waiting = self._company_of(actor)
         if tm.has_parent:
             values["company_id"] = company
+        crm_checks.check(tm, actor.key, values, True)
+        columns = crmrows.columns(tm.kind, values, self.ctx.codes)
         link = LinkRow(tm.actor_type.value, actor.key, tm.kind, 0, shadow=shadow)
         _set_parent(link, actor, waiting)
-        record = _Record(link, values, created=True, touched=True)
-        record.entries.log.append(self._log("created", link, None))
-        return record
+        log = self._log("created", link, None)
+        self.creates.append((columns, link, log))
+        self.entries.log.append(log)
+        self.ctx.count("created")
+        if self.settled_creates:
+            self.settled_creates = self._settled(values, shadow, columns)
 
     def _update(self, actor: Actor, link: LinkRow) -> _Record | None:
         row = self.rows.get(link.crm_id)
@@ -221,11 +262,13 @@ class ErpBatch:
         record = _Record(link)
         if link.state == LINK_DELETED_IN_ERP:  # reported deleted, now back
             link.state, link.dirty, record.touched = LINK_ACTIVE, True, True
+        converted = self.converted.get(actor.key)
+        if converted is None:
+            converted = self.plan.converted(actor)
         for rule in self.tm.fields:
-            if rule.erp_key not in actor.values:
-                continue
-            erp = to_crm(rule.rule, actor.values[rule.erp_key])
-            self._field(record, rule.erp_key, rule.crm_key, erp, row, rule)
+            if rule.erp_key in converted:
+                erp = converted[rule.erp_key]
+                self._field(record, rule.erp_key, rule.crm_key, erp, row, rule)
         self._parent(record, actor, row)
         changed = record.touched or record.conflicts or link.dirty or link.id is None
         return record if changed else None
@@ -291,35 +334,32 @@ class ErpBatch:
     def _merge(self, record: _Record) -> None:
         """Accept a complete record: check and convert its CRM values (may fail: data, before
         anything is queued) and queue it."""
-        crm_checks.check(self.tm, record.link.erp_key, record.values, record.created)
+        crm_checks.check(self.tm, record.link.erp_key, record.values, False)
         columns = crmrows.columns(self.tm.kind, record.values, self.ctx.codes)
         link = record.link
-        if record.created:
-            self.creates.append((columns, link, record.entries.log[0]))
-            self.ctx.count("created")
-            self.settled_creates = self.settled_creates and self._settled(record, columns)
+        if columns:
+            self.updates.setdefault(link.crm_id, {}).update(columns)
+        if link.id is None:
+            self.new_links.append(link)
         else:
-            if columns:
-                self.updates.setdefault(link.crm_id, {}).update(columns)
-            if link.id is None:
-                self.new_links.append(link)
-            else:
-                self.links[link.erp_key] = link
-            self.ctx.count(
-                "deleted" if record.deleted else "updated" if record.touched else "unchanged"
-            )
+            self.links[link.erp_key] = link
+        self.ctx.count(
+            "deleted" if record.deleted else "updated" if record.touched else "unchanged"
+        )
         self.entries.extend(record.entries)
         self.ctx.count("conflicts", sum(e["action"] == "conflict" for e in record.entries.log))
         self.pending += [(link, conflict) for _, conflict in record.conflicts]
 
-    def _settled(self, record: _Record, columns: dict[str, Any]) -> bool:
+    def _settled(
+        self, values: dict[str, Any], shadow: dict[str, Any], columns: dict[str, Any]
+    ) -> bool:
         """Whether each to_erp field of a created record is stored as its shadow holds it."""
-        shadow, lists = record.link.shadow, crmrows.list_fields(self.tm.kind)
+        lists = crmrows.list_fields(self.tm.kind)
         for rule in self.tm.fields:
             if not rule.to_erp:
                 continue
             key = rule.crm_key
-            if key not in record.values:
+            if key not in values:
                 return False
             stored = (
                 self.ctx.codes.code_of.get(columns.get(f"{key}_id"))  # type: ignore[arg-type]

@@ -46,6 +46,11 @@ class Entries:
         self.dead += other.dead
 
 
+#: The columns of a log row (`log_row`); a batch adds connection, run and time.
+LOG_FIELDS = ["action", "actor_type", "erp_key", "crm_kind", "crm_id"]
+LOG_FIELDS += ["field", "old_value", "new_value"]
+
+
 def log_row(
     action: str,
     actor_type: str,
@@ -71,11 +76,9 @@ def log_row(
 def write(session: Session, connection_id: int, run_id: int | None, entries: Entries) -> None:
     now = utcnow()
     if entries.log:
-        rows = [
-            {**row, "connection_id": connection_id, "run_id": run_id, "logged_at": now}
-            for row in entries.log
-        ]
-        bulk.insert_many(session, LOG, rows)
+        rows = [[row.get(name) for name in LOG_FIELDS] for row in entries.log]
+        fixed = {"connection_id": connection_id, "run_id": run_id, "logged_at": now}
+        bulk.insert_tuples(session, LOG, LOG_FIELDS, rows, fixed)
     _conflicts(session, connection_id, entries.conflicts, now)
     _dead_letters(session, connection_id, entries.dead, now)
 

@@ -176,25 +176,29 @@ def insert_links(session: Session, connection_id: int, rows: Sequence[LinkRow]) 
     if not rows:
         return
     now = utcnow()
-    params = [
-        {
-            "connection_id": connection_id,
-            "actor_type": row.actor_type,
-            "erp_key": row.erp_key,
-            "crm_kind": row.crm_kind,
-            "crm_id": row.crm_id,
-            "state": row.state,
-            "parent_type": row.parent_type,
-            "parent_key": row.parent_key,
-            "shadow": row.shadow,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for row in rows
+    values = [
+        (
+            r.actor_type,
+            r.erp_key,
+            r.crm_kind,
+            r.crm_id,
+            r.state,
+            r.parent_type,
+            r.parent_key,
+            r.shadow,
+        )
+        for r in rows
     ]
-    for row, link_id in zip(rows, bulk.insert_returning_ids(session, LINKS, params), strict=True):
+    fixed = {"connection_id": connection_id, "created_at": now, "updated_at": now}
+    for row, link_id in zip(
+        rows, bulk.insert_tuples(session, LINKS, _INSERTED, values, fixed, True), strict=True
+    ):
         row.id = int(link_id)
         row.dirty = False
+
+
+_INSERTED = ["actor_type", "erp_key", "crm_kind", "crm_id", "state"]
+_INSERTED += ["parent_type", "parent_key", "shadow"]
 
 
 def save_links(session: Session, rows: Iterable[LinkRow]) -> None:

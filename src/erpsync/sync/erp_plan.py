@@ -1,0 +1,71 @@
+"""The per-field work of ERP → CRM, prepared once per batch rather than per value.
+
+`FieldPlan` holds each mapped field's `transform.converter` (value check and conversion
+looked up once per field rule, R-MAP-1) and answers the two questions the engine asks
+of every actor:
+
+- `create`: for an actor without a link there is nothing to decide (R-SEM-2: the new
+  link's shadow is what the CRM record gets), so its mapped values go straight into the
+  CRM values and the shadow;
+- `converted` / `quiet`: for an actor with a link, its values in CRM form, and whether
+  every one of them equals its shadow. Then no field can write the CRM (`decide` finds
+  the ERP side unchanged everywhere, and changes on the CRM side are the CRM → ERP
+  pass's work), so the actor is `unchanged` without reading its CRM record — what a
+  full resync with nothing changed finds for almost every actor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from erpsync.mapping.transform import ToCrm, converter
+from erpsync.sdk.model import Actor
+from erpsync.sync.decide import MISSING
+from erpsync.sync.links import LinkRow
+from erpsync.sync.models import LINK_ACTIVE
+from erpsync.sync.rules import TypeMapping
+
+
+class FieldPlan:
+    """One actor type's mapped fields with their converters, for one batch."""
+
+    def __init__(self, tm: TypeMapping) -> None:
+        self.tm = tm
+        #: (ERP key, CRM key or None for a field not written to the CRM, converter)
+        self.fields: list[tuple[str, str | None, ToCrm]] = [
+            (rule.erp_key, rule.crm_key if rule.to_crm else None, converter(rule.rule))
+            for rule in tm.fields
+        ]
+        self.by_key = {erp_key: convert for erp_key, _, convert in self.fields}
+        self.match = None if tm.match is None else converter(tm.match.rule)
+
+    def create(self, actor: Actor) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The CRM values and the shadow of a new record (raises what `to_crm` raises)."""
+        get = actor.values.get
+        values: dict[str, Any] = {}
+        shadow: dict[str, Any] = {}
+        for erp_key, crm_key, convert in self.fields:
+            if crm_key is None:
+                # A to_erp-only field starts equal to the (empty) CRM value: nothing to send yet.
+                shadow[erp_key] = None
+                continue
+            value = convert(get(erp_key))
+            values[crm_key] = shadow[erp_key] = value
+        return values, shadow
+
+    def converted(self, actor: Actor) -> dict[str, Any]:
+        """The actor's values present in the read, in CRM form, by ERP key."""
+        values = actor.values
+        return {
+            erp_key: convert(values[erp_key])
+            for erp_key, _, convert in self.fields
+            if erp_key in values
+        }
+
+    def quiet(self, actor: Actor, link: LinkRow, converted: dict[str, Any]) -> bool:
+        """Whether nothing of this linked actor can reach the CRM: an active link of a
+        type without parents, and every value read equal to its shadow."""
+        if actor.deleted or link.state != LINK_ACTIVE or self.tm.has_parent:
+            return False
+        shadow = link.shadow
+        return all(shadow.get(key, MISSING) == value for key, value in converted.items())
