@@ -5,8 +5,8 @@ The preview and the commit's re-check classify the same way, a batch at a time: 
 actors' values go through the transform module (`to_crm`) and the CRM's column rules
 (`crmrows.columns`), so a row that would fail to write is `invalid` with the reason;
 their links come in one query; the duplicate rules look their normalised keys up in the
-indexed `crm_match_keys` with one query per batch (PostgreSQL: every rule at once, the
-keys bound as arrays). A rule matching one CRM record not linked to another actor of
+indexed `crm_match_keys` with one query per rule and batch (on PostgreSQL the keys
+bound as one array). A rule matching one CRM record not linked to another actor of
 this type gives `matched`; several give `ambiguous` (the candidates wait for a choice);
 the first rule that matches decides.
 """
@@ -18,10 +18,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erpsync.crm import matchkeys
+from erpsync.db import bulk
 from erpsync.errors import ErpSyncError, ValidationError
 from erpsync.mapping.crm_fields import CATALOGUE, PERSON
 from erpsync.mapping.transform import CrmValue, to_crm
@@ -76,29 +77,33 @@ def missing_required(tm: TypeMapping) -> list[str]:
     return [f.key for f in CATALOGUE[tm.kind] if f.required and f.key not in filled]
 
 
-_LOOKUP = text(
-    "SELECT k.rule, k.value, k.crm_id FROM crm_match_keys AS k"
-    " JOIN unnest(CAST(:rules AS varchar[]), CAST(:values AS varchar[])) AS w(rule, value)"
-    " ON k.rule = w.rule AND k.value = w.value WHERE k.kind = :kind ORDER BY k.crm_id"
-)
-
-
 def lookup(
     session: Session, kind: str, wanted: dict[str, set[str]]
 ) -> dict[str, dict[str, list[int]]]:
     """CRM records by the normalised keys of a batch, per rule: value → ids (ascending).
-    On PostgreSQL one indexed query for every rule, its keys bound as two arrays;
-    elsewhere `matchkeys.find`, one query per rule."""
+    One indexed query per rule; on PostgreSQL its keys are bound as one array
+    (`bulk.among`), elsewhere `matchkeys.find`'s IN list."""
     if session.get_bind().dialect.name != "postgresql":
         return {
             rule: matchkeys.find(session, kind, rule, values) for rule, values in wanted.items()
         }
-    found: dict[str, dict[str, list[int]]] = {rule: {} for rule in wanted}
-    pairs = [(rule, value) for rule, values in wanted.items() for value in values]
-    if pairs:
-        params = {"rules": [r for r, _ in pairs], "values": [v for _, v in pairs], "kind": kind}
-        for rule, value, crm_id in session.execute(_LOOKUP, params):
-            found[rule].setdefault(value, []).append(int(crm_id))
+    found: dict[str, dict[str, list[int]]] = {}
+    for rule, values in wanted.items():
+        by_value: dict[str, list[int]] = found.setdefault(rule, {})
+        if not values:
+            continue
+        keys = matchkeys.KEYS
+        rows = session.execute(
+            select(keys.c.value, keys.c.crm_id)
+            .where(
+                keys.c.kind == kind,
+                keys.c.rule == rule,
+                bulk.among(session, keys.c.value, sorted(values)),
+            )
+            .order_by(keys.c.value, keys.c.crm_id)
+        )
+        for value, crm_id in rows:
+            by_value.setdefault(value, []).append(int(crm_id))
     return found
 
 

@@ -4,7 +4,9 @@ at most 1,000, each one transaction (R-IMP-4, R-SEM-8).
 A batch reads its rows after the job's `position`, fetches their actors from the ERP
 (outside the transaction), re-checks and writes them (`write.BatchWriter`), stores
 every row's outcome, the job's new position and counts, checks the lease (a job taken
-over by a resumed copy cannot commit) and commits. A crash loses at most the batch in
+over by a resumed copy cannot commit) and commits. PostgreSQL's statistics of the tables
+it fills are refreshed at the start and as they grow (as the engine does), so the
+look-ups of each batch stay on their indexes. A crash loses at most the batch in
 flight; the resumed job starts after the last committed row, so nothing is written
 twice. Cancelling stops between batches. Rows not selected get their outcome first
 (skipped, or invalid with the reason), so the per-row log covers every row.
@@ -19,10 +21,12 @@ from typing import Any
 from sqlalchemy import Table, bindparam, case, func, select, text, update
 from sqlalchemy.orm import Session
 
+from erpsync.crm import matchkeys
+from erpsync.db import bulk
 from erpsync.db.base import utcnow
 from erpsync.errors import Category
 from erpsync.sdk.model import Actor
-from erpsync.sync import killpoints
+from erpsync.sync import crmrows, killpoints, links
 from erpsync.sync.context import RunContext
 from erpsync.sync.engine import check_identity
 from erpsync.sync.imports.classify import Classifier, mapped_fields
@@ -61,6 +65,10 @@ def run(ctx: JobContext) -> str:
     check_identity(run_ctx)  # R-SEM-4: links are only made against the ERP they belong to
     total, done = _start(ctx)
     types = {tm.actor_type.value: tm for tm in ctx.mappings}
+    tables = [crmrows.TABLES[tm.kind] for tm in ctx.mappings] + [links.LINKS, matchkeys.KEYS]
+    tables.append(ROWS)
+    bulk.analyze(ctx.database.engine, tables)  # planned for the tables as they are now
+    analyzed, written = bulk.ANALYZE_AFTER, 0
     while True:
         if ctx.cancelled():
             return cancel(ctx.database, ctx.job_id, ctx.token)
@@ -82,6 +90,10 @@ def run(ctx: JobContext) -> str:
                 outcomes += writer.write(group, fetched[name])
             progress = _store(session, ctx, outcomes, rows[-1].seq, done + len(rows), total)
         done += len(rows)
+        written += len(rows)
+        if written >= analyzed:  # the tables grew: keep the look-ups on their indexes
+            bulk.analyze(ctx.database.engine, tables)
+            analyzed = written * 4
         killpoints.reached(KILL_POINT)
         ctx.report(progress)
     with ctx.database.session() as session:
@@ -170,7 +182,8 @@ _UNNEST = text(
     "UPDATE import_rows AS r SET outcome = v.outcome, outcome_id = v.outcome_id, note = v.note"
     " FROM unnest(CAST(:ids AS bigint[]), CAST(:outcomes AS varchar[]),"
     " CAST(:crm_ids AS bigint[]), CAST(:notes AS text[]))"
-    " AS v(id, outcome, outcome_id, note) WHERE r.id = v.id"
+    " AS v(id, outcome, outcome_id, note)"
+    " WHERE r.id = v.id AND r.id BETWEEN :low AND :high"  # a range of the primary key
 )
 
 
@@ -187,6 +200,8 @@ def store_outcomes(session: Session, outcomes: Sequence[Outcome]) -> None:
                 "outcomes": [o.outcome for o in outcomes],
                 "crm_ids": [o.crm_id for o in outcomes],
                 "notes": [o.note for o in outcomes],
+                "low": min(o.row_id for o in outcomes),
+                "high": max(o.row_id for o in outcomes),
             },
         )
         return
