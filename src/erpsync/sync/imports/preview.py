@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from erpsync.crm import matchkeys
 from erpsync.db import bulk
 from erpsync.db.base import utcnow
 from erpsync.sdk.errors import ConnectorError
@@ -49,6 +50,8 @@ def run(ctx: JobContext) -> str:
     with ctx.database.session() as session:
         session.execute(update(JOBS).where(JOBS.c.id == ctx.job_id).values(position=0))
         session.execute(ROWS.delete().where(ROWS.c.job_id == ctx.job_id))  # a restarted preview
+    tables = [crmrows.TABLES[tm.kind] for tm in ctx.mappings] + [links.LINKS, matchkeys.KEYS]
+    bulk.analyze(ctx.database.engine, tables)  # look-ups planned for the tables as they are
     seq = 0
     for tm in ctx.mappings:
         classifier: Classifier | None = None
