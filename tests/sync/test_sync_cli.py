@@ -31,7 +31,7 @@ def test_run_status_log_and_reset(env: SyncEnv, cli: CliRunner) -> None:
     env.map("Customer", CUSTOMER_FIELDS, create=True)
     planned = cli.invoke(app, ["run", "Demo ERP", "--dry-run", "--json"])
     assert planned.exit_code == 0, planned.output
-    plan = json.loads(planned.stdout[planned.stdout.index("{") :])
+    plan = json.loads(planned.stdout)
     assert plan["counts"]["created"] == 12 and len(plan["plan"]) == 12
     assert env.links() == {}
 
@@ -54,7 +54,7 @@ def test_run_status_log_and_reset(env: SyncEnv, cli: CliRunner) -> None:
     reset = cli.invoke(app, ["reset", "Demo ERP", "--stream", "erp:Customer"])
     assert reset.exit_code == 0 and "erp:Customer" in reset.stdout
     again = cli.invoke(app, ["run", "Demo ERP", "--json"])
-    counts = json.loads(again.stdout[again.stdout.index("{") :])["counts"]
+    counts = json.loads(again.stdout)["counts"]
     assert counts["read"] == 12 and counts["updated"] == 0  # re-read, nothing to do
 
 

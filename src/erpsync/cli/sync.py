@@ -16,7 +16,7 @@ from rich.table import Table
 
 from erpsync.cli import sync_queues, sync_recovery
 from erpsync.cli.connections import _actor, _keys
-from erpsync.cli.runtime import console, database, fail, friendly, load, print_json
+from erpsync.cli.runtime import console, database, err_console, fail, friendly, load, print_json
 from erpsync.cli.sync_progress import RunBar
 from erpsync.connections import service as connections
 from erpsync.sync import engine, health, journal, runs
@@ -54,7 +54,8 @@ def run(
         run_id, started = requested.run.id, requested.started
     if not started:
         raise fail(f"Run {run_id} of this connection is still going; see `erpsync sync status`.", 2)
-    with RunBar(db, found.id, resync, console) as bar:
+    # With --json the bar goes to stderr so stdout holds only the JSON answer.
+    with RunBar(db, found.id, resync, err_console if as_json else console) as bar:
         result = engine.execute(db, _keys(settings), run_id, progress=bar.report)
         bar.finish(result.counts, result.state)
     if as_json:
