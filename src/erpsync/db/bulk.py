@@ -115,14 +115,18 @@ def planned_for_each_call(session: Session) -> Iterator[None]:
 
     The driver prepares a statement it sees often, and the server may then plan it once
     for any array: a *generic* plan that assumes a short one and can choose to scan every
-    link of a type, comparing each with all 1,000 keys. A custom plan sees the array,
-    picks the index probe, and failing that still hashes the keys."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    yield
-    if postgres:  # the writes that follow (executemany) keep their prepared plans
-        session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
+    link of a type, comparing each with all 1,000 keys. Unprepared, each look-up is
+    planned with its array at hand: the index probe, and failing that hashed keys."""
+    driver = session.connection().connection.dbapi_connection
+    threshold = getattr(driver, "prepare_threshold", None)
+    if session.get_bind().dialect.driver != "psycopg" or threshold is None:
+        yield
+        return
+    driver.prepare_threshold = None  # type: ignore[union-attr]
+    try:
+        yield
+    finally:  # the writes that follow (executemany) keep their prepared plans
+        driver.prepare_threshold = threshold  # type: ignore[union-attr]
 
 
 def _copies(connection: Connection, table: Table, count: int, names: Sequence[str]) -> bool:
@@ -172,21 +176,6 @@ def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | 
     return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
-def _processed(process: Callable[[Any], Any] | None, values: list[Any]) -> list[Any]:
-    """A column's values through its bind processing; a value repeated from the row
-    before (the same object: a batch's timestamp, an empty shadow) is processed once."""
-    if process is None:
-        return values
-    out: list[Any] = []
-    last: Any = _processed
-    done: Any = None
-    for value in values:
-        if value is not last:
-            last, done = value, process(value)
-        out.append(done)
-    return out
-
-
 def _copy(
     connection: Connection,
     table: Table,
@@ -197,16 +186,12 @@ def _copy(
 ) -> None:
     dialect = connection.dialect
     defaults = _defaults(table, frozenset([*names, *constants])) or ()
-    scalar = {name: value for name, call, value in defaults if not call}
+    fixed = {**constants, **{name: value for name, call, value in defaults if not call}}
     makers = [(name, value) for name, call, value in defaults if call]
-    fixed = {**constants, **scalar}
-    columns = [
-        _processed(_processor(table.c[n], dialect), list(c)) for n, c in _columns(rows, names)
-    ]
-    # SQLAlchemy calls a callable default once per row; so does this.
-    columns += [
-        _processed(_processor(table.c[name], dialect), [maker(None) for _ in rows])
-        for name, maker in makers
+    processors = [
+        (index, process)
+        for index, name in enumerate(names)
+        if (process := _processor(table.c[name], dialect)) is not None
     ]
     tail = tuple(
         value if (process := _processor(table.c[name], dialect)) is None else process(value)
@@ -217,27 +202,22 @@ def _copy(
     statement = f"COPY {table.name} ({quoted}) FROM STDIN"
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     error = dialect.loaded_dbapi.Error
-    if ids is not None:
-        columns.insert(0, ids)
-    lines: Any = zip(*columns, strict=True) if columns else [()] * len(rows)
     try:
         with cursor.copy(statement) as copy:
             write = copy.write_row
-            if tail:
-                for line in lines:
-                    write(line + tail)
-            else:
-                for line in lines:
-                    write(line)
+            for index, row in enumerate(rows):
+                line = [] if ids is None else [ids[index]]
+                line += row
+                for at, process in processors:
+                    line[at + (ids is not None)] = process(line[at + (ids is not None)])
+                # SQLAlchemy calls a callable default once per row; so does this.
+                for name, maker in makers:
+                    value = maker(None)
+                    process = _processor(table.c[name], dialect)
+                    line.append(value if process is None else process(value))
+                line += tail
+                write(line)
     except error as exc:  # as SQLAlchemy raises it for an INSERT (IntegrityError, …)
         raise DBAPIError.instance(statement, [], exc, error) from exc
     finally:
         cursor.close()
-
-
-def _columns(
-    rows: Sequence[Sequence[Any]], names: Sequence[str]
-) -> list[tuple[str, tuple[Any, ...]]]:
-    if not names:
-        return []
-    return list(zip(names, zip(*rows, strict=True), strict=True))

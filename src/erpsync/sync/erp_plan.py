@@ -20,6 +20,7 @@ from typing import Any
 
 from erpsync.mapping.transform import ToCrm, converter
 from erpsync.sdk.model import Actor
+from erpsync.sync import crmrows
 from erpsync.sync.decide import MISSING
 from erpsync.sync.links import LinkRow
 from erpsync.sync.models import LINK_ACTIVE
@@ -36,8 +37,17 @@ class FieldPlan:
             (rule.erp_key, rule.crm_key if rule.to_crm else None, converter(rule.rule))
             for rule in tm.fields
         ]
-        self.by_key = {erp_key: convert for erp_key, _, convert in self.fields}
         self.match = None if tm.match is None else converter(tm.match.rule)
+        lists = crmrows.list_fields(tm.kind)
+        #: The to_erp fields as (ERP key, CRM key, its list item column or None).
+        self.outgoing = [
+            (rule.erp_key, rule.crm_key, f"{rule.crm_key}_id" if rule.crm_key in lists else None)
+            for rule in tm.fields
+            if rule.to_erp
+        ]
+        #: A to_erp field not written to the CRM leaves a created record to send.
+        written = {rule.crm_key for rule in tm.fields if rule.to_crm}
+        self.settles = all(crm_key in written for _, crm_key, _ in self.outgoing)
 
     def create(self, actor: Actor) -> tuple[dict[str, Any], dict[str, Any]]:
         """The CRM values and the shadow of a new record (raises what `to_crm` raises)."""
@@ -52,6 +62,26 @@ class FieldPlan:
             value = convert(get(erp_key))
             values[crm_key] = shadow[erp_key] = value
         return values, shadow
+
+    def settled(
+        self,
+        values: dict[str, Any],
+        shadow: dict[str, Any],
+        columns: dict[str, Any],
+        codes: crmrows.ListCodes,
+    ) -> bool:
+        """Whether each to_erp field of a created record is stored as its shadow holds
+        it (a list item's code may differ in case; a NOT NULL column may take its default)."""
+        if not self.settles:
+            return False
+        for erp_key, crm_key, item_column in self.outgoing:
+            if item_column is None:
+                stored = columns.get(crm_key)
+            else:
+                stored = codes.code_of.get(columns.get(item_column))  # type: ignore[arg-type]
+            if stored != shadow.get(erp_key, MISSING):
+                return False
+        return True
 
     def converted(self, actor: Actor) -> dict[str, Any]:
         """The actor's values present in the read, in CRM form, by ERP key."""

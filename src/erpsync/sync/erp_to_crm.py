@@ -253,7 +253,7 @@ class ErpBatch:
         self.entries.log.append(log)
         self.ctx.count("created")
         if self.settled_creates:
-            self.settled_creates = self._settled(values, shadow, columns)
+            self.settled_creates = self.plan.settled(values, shadow, columns, self.ctx.codes)
 
     def _update(self, actor: Actor, link: LinkRow) -> _Record | None:
         row = self.rows.get(link.crm_id)
@@ -349,26 +349,6 @@ class ErpBatch:
         self.entries.extend(record.entries)
         self.ctx.count("conflicts", sum(e["action"] == "conflict" for e in record.entries.log))
         self.pending += [(link, conflict) for _, conflict in record.conflicts]
-
-    def _settled(
-        self, values: dict[str, Any], shadow: dict[str, Any], columns: dict[str, Any]
-    ) -> bool:
-        """Whether each to_erp field of a created record is stored as its shadow holds it."""
-        lists = crmrows.list_fields(self.tm.kind)
-        for rule in self.tm.fields:
-            if not rule.to_erp:
-                continue
-            key = rule.crm_key
-            if key not in values:
-                return False
-            stored = (
-                self.ctx.codes.code_of.get(columns.get(f"{key}_id"))  # type: ignore[arg-type]
-                if key in lists
-                else columns.get(key)
-            )
-            if stored != shadow.get(rule.erp_key, MISSING):
-                return False
-        return True
 
     def flush(self) -> None:
         session, kind = self.session, self.tm.kind

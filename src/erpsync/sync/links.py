@@ -84,7 +84,7 @@ def by_erp_keys(
     if not wanted:
         return {}
     rows = session.execute(
-        select(LINKS).where(
+        select(*_READ).where(
             LINKS.c.connection_id == connection_id,
             LINKS.c.actor_type == actor_type,
             bulk.among(session, LINKS.c.erp_key, wanted),
@@ -92,6 +92,11 @@ def by_erp_keys(
         )
     ).all()
     return {raw.erp_key: _row(raw) for raw in rows}
+
+
+#: What `_row` reads of a link (not its timestamps).
+_READ = [LINKS.c[name] for name in ("id", "actor_type", "erp_key", "crm_kind", "crm_id")]
+_READ += [LINKS.c[name] for name in ("state", "parent_type", "parent_key", "shadow")]
 
 
 def by_crm_ids(
