@@ -2,19 +2,21 @@
 at most 1,000, each one transaction (R-IMP-4, R-SEM-8).
 
 A batch reads its rows after the job's `position`, fetches their actors from the ERP
-(outside the transaction), re-checks and writes them (`write.BatchWriter`), stores
-every row's outcome, the job's new position and counts, checks the lease (a job taken
-over by a resumed copy cannot commit) and commits. PostgreSQL's statistics of the tables
-it fills are refreshed at the start and as they grow (as the engine does), so the
-look-ups of each batch stay on their indexes. A crash loses at most the batch in
-flight; the resumed job starts after the last committed row, so nothing is written
-twice. Cancelling stops between batches. Rows not selected get their outcome first
-(skipped, or invalid with the reason), so the per-row log covers every row.
+(outside the transaction; the next batch's are read while this one is written),
+re-checks and writes them (`write.BatchWriter`), stores every row's outcome, the job's
+new position and counts, checks the lease (a job taken over by a resumed copy cannot
+commit) and commits. PostgreSQL's statistics of the tables it fills are refreshed at the
+start and as they grow (as the engine does), so the look-ups of each batch stay on their
+indexes. A crash loses at most the batch in flight; the resumed job starts after the
+last committed row, so nothing is written twice. Cancelling stops between batches. Rows
+not selected get their outcome first (skipped, or invalid with the reason), so the
+per-row log covers every row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from itertools import groupby
 from typing import Any
 
@@ -69,33 +71,34 @@ def run(ctx: JobContext) -> str:
     tables.append(ROWS)
     bulk.analyze(ctx.database.engine, tables)  # planned for the tables as they are now
     analyzed, written = bulk.ANALYZE_AFTER, 0
-    while True:
-        if ctx.cancelled():
-            return cancel(ctx.database, ctx.job_id, ctx.token)
-        rows = _next_rows(ctx)
-        if not rows:
-            break
-        fetched = {
-            name: _fetch(ctx, types[name], [row.erp_key for row in group])
-            for name, group in _by_type(rows)
-        }
-        with run_ctx.batch() as session:
-            outcomes: list[Outcome] = []
-            for name, group in _by_type(rows):
-                tm = types[name]
-                classifier = Classifier(
-                    session, ctx.connection_id, tm, ctx.rules, ctx.action, ctx.codes
-                )
-                writer = BatchWriter(session, classifier, tm)
-                outcomes += writer.write(group, fetched[name])
-            progress = _store(session, ctx, outcomes, rows[-1].seq, done + len(rows), total)
-        done += len(rows)
-        written += len(rows)
-        if written >= analyzed:  # the tables grew: keep the look-ups on their indexes
-            bulk.analyze(ctx.database.engine, tables)
-            analyzed = written * 4
-        killpoints.reached(KILL_POINT)
-        ctx.report(progress)
+    # The next batch's actors are read from the ERP while this batch is written.
+    with ThreadPoolExecutor(1, thread_name_prefix="import-fetch") as reader:
+        rows = _next_rows(ctx, None)
+        ahead = reader.submit(_fetch_rows, ctx, types, rows)
+        while rows:
+            if ctx.cancelled():
+                return cancel(ctx.database, ctx.job_id, ctx.token)
+            fetched = ahead.result()
+            following = _next_rows(ctx, rows[-1].seq)
+            ahead = reader.submit(_fetch_rows, ctx, types, following)
+            with run_ctx.batch() as session:
+                outcomes: list[Outcome] = []
+                for name, group in _by_type(rows):
+                    tm = types[name]
+                    classifier = Classifier(
+                        session, ctx.connection_id, tm, ctx.rules, ctx.action, ctx.codes
+                    )
+                    writer = BatchWriter(session, classifier, tm)
+                    outcomes += writer.write(group, fetched[name])
+                progress = _store(session, ctx, outcomes, rows[-1].seq, done + len(rows), total)
+            done += len(rows)
+            written += len(rows)
+            if written >= analyzed:  # the tables grew: keep the look-ups on their indexes
+                bulk.analyze(ctx.database.engine, tables)
+                analyzed = written * 4
+            killpoints.reached(KILL_POINT)
+            ctx.report(progress)
+            rows = following
     with ctx.database.session() as session:
         summary = outcome_counts(session, ctx.job_id)
     finish(ctx.database, ctx.job_id, ctx.token, SUCCEEDED, outcomes=summary)
@@ -124,9 +127,12 @@ def _start(ctx: JobContext) -> tuple[int, int]:
     return total, done
 
 
-def _next_rows(ctx: JobContext) -> list[Row]:
+def _next_rows(ctx: JobContext, after: int | None) -> list[Row]:
+    """The next selected rows after `after`, or after the job's committed position."""
     with ctx.database.read_session() as session:
-        position = session.scalar(select(JOBS.c.position).where(JOBS.c.id == ctx.job_id))
+        position = after
+        if position is None:
+            position = session.scalar(select(JOBS.c.position).where(JOBS.c.id == ctx.job_id))
         found = session.execute(
             select(*(ROWS.c[name] for name in _ROW_COLUMNS))
             .where(ROWS.c.job_id == ctx.job_id, ROWS.c.selected, ROWS.c.seq > (position or 0))
@@ -138,6 +144,15 @@ def _next_rows(ctx: JobContext) -> list[Row]:
 
 def _by_type(rows: Sequence[Row]) -> list[tuple[str, list[Row]]]:
     return [(name, list(group)) for name, group in groupby(rows, key=lambda row: row.actor_type)]
+
+
+def _fetch_rows(
+    ctx: JobContext, types: dict[str, TypeMapping], rows: Sequence[Row]
+) -> dict[str, dict[str, Actor | Exception]]:
+    return {
+        name: _fetch(ctx, types[name], [row.erp_key for row in group])
+        for name, group in _by_type(rows)
+    }
 
 
 def _fetch(ctx: JobContext, tm: TypeMapping, keys: list[str]) -> dict[str, Actor | Exception]:
