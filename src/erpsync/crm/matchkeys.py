@@ -95,7 +95,12 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
 def _text(value: object) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip() if value is not None else ""
+    if value is None:
+        return ""
+    text = value if type(value) is str else str(value)
+    if text.isascii():  # NFKC leaves ASCII as it is
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def norm_number(value: object) -> str | None:
