@@ -5,16 +5,20 @@ passes, and a batch with a bad actor still has that actor refused by name."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from erpsync.sdk import Access, Actor, ActorType, Category, Field, FieldType
+from erpsync.connectors.demo import DemoConnector
+from erpsync.sdk import Access, Actor, ActorType, Category, ConnectorError, Field, FieldType
 from erpsync.sdk.validation import ActorCheck
+from tests.sdk.conftest import Hosted
 
 FIELDS = [
     Field("name", "Name", FieldType.TEXT, max_length=5),
@@ -133,3 +137,32 @@ def test_a_batch_with_one_bad_actor_refuses_that_one_by_name() -> None:
     assert [(error.actor_key, error.field) for error in rejected] == [("2", "seen"), ("3", "name")]
     assert {error.category for error in rejected} == {Category.DATA}
     assert check.split("changes", [_good("4"), _good("5")]) == ([_good("4"), _good("5")], [])
+
+
+class ClaimsTyped(DemoConnector):
+    """A plug-in (not shipped with erpsync) that says its storage types every field."""
+
+    key = "claims_typed"
+
+    def typed_fields(self, actor_type: ActorType) -> frozenset[str]:
+        return frozenset({"name", "employees"})
+
+    def get_actors(
+        self, actor_type: ActorType, keys: Sequence[str], field_keys: Sequence[str] | None = None
+    ) -> list[Actor]:
+        return [Actor(ActorType.CUSTOMER, "10001", {"name": 5, "employees": 3})]
+
+
+def test_a_plug_in_declaring_typed_fields_still_has_every_value_checked(hosted: Hosted) -> None:
+    host = hosted(ClaimsTyped())
+    with pytest.raises(ConnectorError) as caught:
+        host.get_actors(ActorType.CUSTOMER, ["10001"], ["name", "employees"])
+    assert (caught.value.category, caught.value.field) == (Category.DATA, "name")
+
+
+def test_typed_fields_skip_only_the_type_test_never_a_decimal_finiteness() -> None:
+    typed = frozenset({"name", "limit"})
+    check = ActorCheck("conn", ActorType.CUSTOMER, FIELDS, TYPES, typed=typed)
+    assert check.fine(_good("1", name="a name longer than five"))
+    assert not check.fine(_good("2", limit=Decimal("NaN")))
+    assert not check.fine(_good("3", staff="3"))  # not declared typed: checked

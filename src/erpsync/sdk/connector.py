@@ -214,6 +214,17 @@ class Connector(ABC):
 
     # --- optional --------------------------------------------------------------------
 
+    def typed_fields(self, actor_type: ActorType) -> frozenset[str]:
+        """Fields of `actor_type` whose read values the ERP's own storage types exactly:
+        always the field's Python type or None and, for text, within its max length
+        (e.g. a `varchar(80)` column read by a driver that answers `str`).
+
+        Only connectors shipped with erpsync (`erpsync.connectors.*`) are taken at their
+        word: the host then skips the type check of those values (a Decimal's finiteness
+        is still checked). Every value of any other connector is checked.
+        """
+        return frozenset()
+
     def cursor_order(self, cursor: str) -> int | float | str | None:
         """A sort key for cursors of this connector, or None when they cannot be ordered.
 

@@ -7,8 +7,10 @@ one expression with the field keys and limits bound as constants (a dict lookup,
 exact type test and at most a length or finiteness test per value), about twice as
 fast. It accepts a subset of what `first_problem` accepts — exact types only, every
 rule of `erpsync.sdk.values` kept — so a batch it passes is a batch the full check
-passes; anything else (a bad actor, a subclass, an unusual time zone, an exception)
-goes to the full check, which finds and names the bad records as before.
+passes; the one exception is the values of fields a built-in connector declares typed
+by its storage (`Connector.typed_fields`), which it does not look at. Anything else (a
+bad actor, a subclass, an unusual time zone, an exception) goes to the full check,
+which finds and names the bad records as before.
 """
 
 from __future__ import annotations
@@ -35,8 +37,14 @@ def compile_predicate(
     fields: Sequence[Field],
     actor_types: Iterable[ActorType],
     exact_keys: bool,
+    typed: frozenset[str] = frozenset(),
 ) -> Predicate:
-    """A function that is True only for an actor `ActorCheck.first_problem` accepts."""
+    """A function that is True only for an actor `ActorCheck.first_problem` accepts.
+
+    `typed`: fields whose type a built-in connector's storage guarantees
+    (`Connector.typed_fields`); their values are not looked at, but for a Decimal's
+    finiteness.
+    """
     namespace: dict[str, Any] = {
         "Actor": Actor, "T": actor_type, "KEYS": frozenset(f.key for f in fields),
         "KNOWN": frozenset(actor_types), "UTC": UTC, "Decimal": Decimal,
@@ -53,6 +61,8 @@ def compile_predicate(
         "v.keys() == KEYS" if exact_keys else "v.keys() <= KEYS",
     ]
     for i, field in enumerate(fields):
+        if field.key in typed and field.type is not FieldType.DECIMAL:
+            continue
         namespace[f"K{i}"] = field.key
         rule = _rule(field, i, namespace)
         conditions.append(f"((x := {get.format(i=i)}) is None or {rule})")

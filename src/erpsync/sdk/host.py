@@ -47,6 +47,8 @@ from erpsync.sdk.worker import CallWorker
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 30.0
+#: Connectors shipped with erpsync, whose `typed_fields` the host takes at their word.
+BUILT_IN = "erpsync.connectors."
 
 
 class ConnectorHost:
@@ -223,10 +225,25 @@ class ConnectorHost:
                 if unknown:
                     raise asked_unknown_field(self.key, call, actor_type, unknown[0])
             chosen = list(fields.values()) if wanted is None else [fields[k] for k in wanted]
+            typed = frozenset() if sent else self._typed_fields(actor_type, fields)
             self._checks[cache_key] = ActorCheck(
-                self.key, actor_type, chosen, self.actor_types(), exact_keys=exact, sent=sent
-            )
+                self.key, actor_type, chosen, self.actor_types(), exact_keys=exact, sent=sent,
+                typed=typed,
+            )  # fmt: skip
         return self._checks[cache_key]
+
+    def _typed_fields(self, actor_type: ActorType, fields: Mapping[str, Field]) -> frozenset[str]:
+        """The fields a built-in connector's storage types (`Connector.typed_fields`);
+        nothing for any other connector, whose every value is checked."""
+        if not type(self.connector).__module__.startswith(BUILT_IN):
+            return frozenset()
+        call = f"typed_fields({actor_type})"
+        answer = self._call(call, lambda: self.connector.typed_fields(actor_type))
+        if not isinstance(answer, frozenset) or not answer <= fields.keys():
+            raise malformed(
+                self.key, call, f"expected a frozenset of its field keys, got {answer!r}"
+            )
+        return answer
 
     def get_actors(
         self, actor_type: ActorType, keys: Sequence[str], field_keys: Sequence[str] | None = None

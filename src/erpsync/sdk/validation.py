@@ -138,6 +138,7 @@ class ActorCheck:
         *,
         exact_keys: bool = True,
         sent: bool = False,
+        typed: frozenset[str] = frozenset(),
     ) -> None:
         self.connector = connector
         self.sent = sent
@@ -151,7 +152,7 @@ class ActorCheck:
             for field in fields
         ]
         # One expression per actor that passes what is fine (see `fastcheck`).
-        self.fine = compile_predicate(actor_type, fields, self.known_types, exact_keys)
+        self.fine = compile_predicate(actor_type, fields, self.known_types, exact_keys, typed)
 
     def first_problem(self, call: str, actor: object) -> ConnectorError | None:
         """The problem of one actor (a `data` error), or None when it is fine.

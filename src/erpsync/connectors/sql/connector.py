@@ -128,6 +128,9 @@ class SqlConnector(PricingCapability, Connector):
     def actor_fields(self, actor_type: ActorType) -> list[Field]:
         return list(self._query(actor_type).fields)
 
+    def typed_fields(self, actor_type: ActorType) -> frozenset[str]:
+        return self._query(actor_type).typed_fields()
+
     def searchable_fields(self, actor_type: ActorType) -> list[str]:
         query = self._query(actor_type)
         return [spec.key for spec in query.spec.fields if spec.searchable]

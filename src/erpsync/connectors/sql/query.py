@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
-from erpsync.connectors.sql.convert import converter, to_column
+from erpsync.connectors.sql.convert import STRICT_DIALECTS, converter, to_column
 from erpsync.connectors.sql.mapping import ActorSpec, Scalar
 from erpsync.connectors.sql.rows import Layout, RowReader, row_reader
 from erpsync.connectors.sql.schema import Schema, actor_fields
@@ -62,6 +62,21 @@ class ActorQuery:
             key: converter(self.field_map[key], column, dialect, driver_rows=True)
             for key, column in self.columns.items()
         }
+
+    def typed_fields(self) -> frozenset[str]:
+        """Fields whose values PostgreSQL or MariaDB types exactly as the contract
+        wants them: no converter on either read path (the driver answers the field's
+        Python type for that column type) and, for text, a column no longer than the
+        field's max length. SQLite columns may hold any type: none."""
+        if self.dialect not in STRICT_DIALECTS:
+            return frozenset()
+        return frozenset(
+            field.key
+            for field in self.fields
+            if self.converters[field.key] is None
+            and self.driver_converters[field.key] is None
+            and _within(field.max_length, self.columns[field.key])
+        )
 
     @staticmethod
     def bind(column: sa.Column[Any], value: Scalar) -> ColumnElement[Any]:
@@ -213,6 +228,13 @@ class ActorQuery:
             tombstone=self.tombstone is not None,
         )
         return row_reader(layout)
+
+
+def _within(max_length: int | None, column: sa.Column[Any]) -> bool:
+    if max_length is None:
+        return True
+    length = getattr(column.type, "length", None)
+    return isinstance(length, int) and length <= max_length
 
 
 def _python_type(column: sa.Column[Any]) -> type | None:
