@@ -82,6 +82,15 @@ def test_the_import_wizard_end_to_end(
     expect(page.locator(".import-counts li[data-group=matched] strong")).to_have_text("1")
     matched = page.locator("details[data-group=matched] tr[data-erp-key='10001']")
     expect(matched).to_contain_text("number")
+    # The CRM keeps its name (merge); `name` is mapped both: the first sync sends it (R-SEM-2).
+    expect(matched.locator(".import-to-erp li[data-field=name]")).to_contain_text(
+        "“Nordisk Verktyg AB” → “Nordisk Verktyg”"
+    )
+    expect(page.locator("#import-to-erp-fields")).to_have_text("1")
+    matched.locator("input.import-select").uncheck()
+    expect(page.locator("#import-to-erp-fields")).to_have_text("0")
+    matched.locator("input.import-select").check()
+    expect(page.locator("#import-to-erp-records")).to_have_text("1")
     row = page.locator("details[data-group=new] tr[data-erp-key='10002'] input.import-select")
     row.uncheck()
     expect(page.locator("#import-selected")).to_have_text(str(CUSTOMERS - 1))
