@@ -123,3 +123,21 @@ def test_the_page_and_the_api_list_what_goes_to_the_erp(
     deselect = {"rows": [{"id": row["id"], "selected": False}]}
     left_out = admin_client.patch(f"/api/v1/imports/{job_id}/rows", json=deselect)
     assert left_out.json()["counts"]["to_erp_fields"] == 0
+
+
+def test_replace_sends_only_the_crm_values_of_fields_it_does_not_write(imp: ImportEnv) -> None:
+    """`replace` gives the CRM the ERP's values of every field mapped to the CRM, so only a
+    `to_erp`-only field the CRM holds differently goes to the ERP."""
+    imp.sync.map("Customer", [("zip", "zip", "to_erp")])
+    imp.company(name="Nordisk (CRM)", number="10001", phone="+46 1 CRM", zip="111 11")
+    imp.company(name="Other name", number="10003")  # no zip: the ERP's stays
+    job = imp.preview(rules=["number"], action="replace")
+    assert (job.counts["to_erp_records"], job.counts["to_erp_fields"]) == (1, 1)
+    writes = imp.rows(job.id)["10001"].erp_writes or []
+    assert [(w["field"], w["crm"]) for w in writes] == [("zip", "111 11")]
+    assert imp.commit(job.id).outcomes == {"created": 10, "replaced": 2}
+    with imp.database.session() as session:
+        session.get(Connection, imp.cid).sync_enabled = True  # type: ignore[union-attr]
+    assert imp.sync.run().state == "succeeded"
+    assert {a.key: dict(a.values) for a in imp.sync.saves} == {"10001": {"zip": "111 11"}}
+    assert imp.sync.company("10001").name == ERP_10001["name"]  # replaced by the ERP's
