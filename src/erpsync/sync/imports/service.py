@@ -6,7 +6,7 @@ connection (R-IMP-1: the engine and an import must not write the same records at
 it works whether the connection is active or not (R-SEM-6). Committing takes the
 connection's lease (R-SYNC-10), so no sync run starts while it writes; resuming a job
 after a crash takes the lease over with a new fencing token, so a copy still running
-somewhere cannot commit any more.
+somewhere cannot commit any more. What a new import is checked for is in `checks`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,10 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from erpsync.connections.models import Connection
-from erpsync.crm import matchkeys
 from erpsync.db.base import utcnow
 from erpsync.errors import Conflict, NotFound, ValidationError
-from erpsync.mapping.crm_fields import CATALOGUE, PERSON, entity_of
-from erpsync.mapping.models import FieldMapping
-from erpsync.sdk.model import ActorType
 from erpsync.sync import lease
+from erpsync.sync.imports import checks
 from erpsync.sync.imports.job import holder
 from erpsync.sync.imports.models import (
     AMBIGUOUS,
@@ -40,7 +37,6 @@ from erpsync.sync.imports.models import (
 )
 from erpsync.sync.imports.preview import group_counts
 from erpsync.sync.imports.schemas import ImportCreate, RowsUpdate
-from erpsync.sync.rules import ORDER
 
 ROWS: Table = ImportRow.__table__  # type: ignore[assignment]
 SELECTABLE = (NEW, MATCHED, AMBIGUOUS)
@@ -57,78 +53,14 @@ def _sync_off(connection: Connection) -> None:
         )
 
 
-def _mapped(session: Session, connection_id: int) -> dict[str, dict[str, str]]:
-    """Actor type → CRM field → direction, of the connection's field mappings."""
-    found: dict[str, dict[str, str]] = {}
-    for mapping in session.scalars(
-        select(FieldMapping).where(
-            FieldMapping.connection_id == connection_id, FieldMapping.crm_field.is_not(None)
-        )
-    ):
-        found.setdefault(mapping.actor_type, {})[mapping.crm_field or ""] = mapping.direction
-    return found
-
-
-def _check_types(mapped: dict[str, dict[str, str]], actor_types: list[str]) -> list[str]:
-    known = [t.value for t in ActorType]
-    chosen: list[str] = []
-    for index, name in enumerate(actor_types):
-        where = f"actor_types.{index}"
-        if name not in known:
-            raise ValidationError(
-                f"{where}: unknown actor type '{name}'; the types are: {', '.join(known)}.",
-                field=where,
-            )
-        reading = {f for f, d in mapped.get(name, {}).items() if d in ("to_crm", "both")}
-        if not reading:
-            raise ValidationError(
-                f"{where}: {name} has no field mapped to the CRM (to_crm or both) on this "
-                "connection; map it first.",
-                field=where,
-            )
-        kind = entity_of(name)
-        needed = (
-            [] if kind != PERSON or reading & {"first_name", "last_name"} else ["first_name"]
-        ) + [f.key for f in CATALOGUE[kind] if f.required and f.key not in reading]
-        if needed:
-            raise ValidationError(
-                f"{where}: a new CRM {kind} needs {', '.join(needed)}, which no field of "
-                f"{name} fills (map it to_crm or both).",
-                field=where,
-            )
-        if name not in chosen:
-            chosen.append(name)
-    return [t.value for t in ORDER if t.value in chosen]
-
-
-def _check_rules(
-    mapped: dict[str, dict[str, str]], actor_types: list[str], rules: list[str]
-) -> None:
-    if len(set(rules)) != len(rules):
-        raise ValidationError("rules: each rule once, in the order they are tried.", field="rules")
-    for index, rule in enumerate(rules):
-        usable = False
-        for name in actor_types:
-            needs = matchkeys.RULE_FIELDS[entity_of(name)].get(rule)
-            fields = {f for f, d in mapped.get(name, {}).items() if d != "none"}
-            usable = usable or (needs is not None and set(needs) <= fields)
-        if not usable:
-            raise ValidationError(
-                f"rules.{index}: the rule '{rule}' needs its CRM field mapped for one of "
-                f"{', '.join(actor_types)} (number → number, vat → org_no, name → name, "
-                "email → email, domain → web).",
-                field=f"rules.{index}",
-            )
-
-
 def create(
     session: Session, connection: Connection, data: ImportCreate, user_id: int | None
 ) -> ImportJob:
     """A new job in state `previewing`; the caller hands it to a runner."""
     _sync_off(connection)
-    mapped = _mapped(session, connection.id)
-    actor_types = _check_types(mapped, data.actor_types)
-    _check_rules(mapped, actor_types, list(data.rules))
+    mapped = checks.mapped(session, connection.id)
+    actor_types = checks.check_types(mapped, data.actor_types)
+    checks.check_rules(mapped, actor_types, list(data.rules))
     job = ImportJob(
         connection_id=connection.id,
         actor_types=actor_types,
