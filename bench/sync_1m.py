@@ -44,7 +44,8 @@ DLT_VENV = HERE / ".venv-dlt"
 DLT_PYTHON = DLT_VENV / "bin" / "python"
 # SQLAlchemy named too: pip may not resolve dlt's `sql_database` extra (it warns and goes on).
 DLT_PACKAGES = ["dlt[postgres,sql_database,parquet]==1.31.0", "connectorx==0.4.6",
-                "adbc-driver-postgresql==1.13.0", "pyarrow", "mysqlclient", "sqlalchemy>=2"]  # fmt: skip
+                "adbc-driver-postgresql==1.13.0", "pyarrow", "mysqlclient",
+                "sqlalchemy>=2"]  # fmt: skip
 
 
 @dataclass

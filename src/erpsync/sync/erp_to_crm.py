@@ -1,11 +1,12 @@
 """ERP → CRM: apply one batch of an actor type's change stream in one transaction.
 
 Per batch (R-SYNC-2, R-SEM-2): load the batch's links and CRM rows with one query each,
-decide every mapped field with `decide()`, then write in bulk — CRM updates and inserts
-with change positions, links with their shadows, log rows — and store the cursor, all
-in the batch transaction (`RunContext.batch`). A replayed batch decides `unchanged`
-everywhere and writes nothing. A record that fails (`data`) becomes a dead letter and
-the rest of the batch goes on.
+create what has no link (`erp_plan.FieldPlan`: nothing to decide), decide every mapped
+field of the linked actors (`erp_records.LinkedRecords`), then write in bulk — CRM
+updates and inserts with change positions, links with their shadows, log rows — and
+store the cursor, all in the batch transaction (`RunContext.batch`). A replayed batch
+decides `unchanged` everywhere and writes nothing. A record that fails (`data`) becomes
+a dead letter and the rest of the batch goes on.
 
 Outcomes that write the ERP (`to_erp`, `crm_wins` conflicts) are left to the CRM → ERP
 pass, which sees them because the CRM record changed after its position; their
@@ -19,7 +20,7 @@ soon as the parent is linked (run before each child type, after the parents' pas
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -30,20 +31,12 @@ from erpsync.errors import Category
 from erpsync.sdk.model import Actor
 from erpsync.sync import crm_checks, crmrows, journal, links
 from erpsync.sync.context import RunContext
-from erpsync.sync.decide import MISSING, Outcome, decide
 from erpsync.sync.erp_plan import FieldPlan
+from erpsync.sync.erp_records import LinkedRecords, Record, has_parent, parent_ref, set_parent
 from erpsync.sync.links import LinkRow
-from erpsync.sync.models import (
-    DELETE_DEACTIVATE,
-    DELETE_UNLINK,
-    LINK_ACTIVE,
-    LINK_DELETED_IN_ERP,
-    LINK_UNLINKED,
-    LINK_WAITING_PARENT,
-    Conflict,
-)
+from erpsync.sync.models import LINK_UNLINKED, Conflict
 from erpsync.sync.retry import category_of, message_of
-from erpsync.sync.rules import FieldRule, TypeMapping
+from erpsync.sync.rules import TypeMapping
 
 MAX_ROWS = 1000  # rows per transaction (R-SEM-8)
 
@@ -52,19 +45,7 @@ def stream_name(tm: TypeMapping) -> str:
     return f"erp:{tm.actor_type.value}"
 
 
-@dataclass
-class _Record:
-    """What one actor changes; merged into the batch only when it is complete."""
-
-    link: LinkRow
-    values: dict[str, Any] = field(default_factory=dict)  # CRM field → value
-    entries: journal.Entries = field(default_factory=journal.Entries)
-    conflicts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    deleted: bool = False
-    touched: bool = False
-
-
-class ErpBatch:
+class ErpBatch(LinkedRecords):
     """One batch of one actor type, applied in `session`."""
 
     def __init__(self, ctx: RunContext, tm: TypeMapping, session: Session) -> None:
@@ -109,7 +90,7 @@ class ErpBatch:
         self.rows = crmrows.read(session, tm.kind, ids, self.ctx.codes)
         self.outranked = self.ctx.outranking.for_records(session, tm.kind, ids)
         if tm.has_parent:
-            refs = {_parent_ref(a) for a in actors if _has_parent(a)}
+            refs = {parent_ref(a) for a in actors if has_parent(a)}
             self.parents = links.parent_companies(session, self.cid, refs)
         link_ids = [
             link.id
@@ -199,7 +180,7 @@ class ErpBatch:
             and key not in self.matches
         )
 
-    def _record(self, actor: Actor) -> _Record | None:
+    def _record(self, actor: Actor) -> Record | None:
         stored = self.links.get(actor.key)
         # Work on a copy: a record that fails half-way leaves its link as it was.
         link = None if stored is None else replace(stored, shadow=dict(stored.shadow))
@@ -212,30 +193,6 @@ class ErpBatch:
             link = LinkRow(self.tm.actor_type.value, actor.key, self.tm.kind, matched)
         return self._update(actor, link)
 
-    def _deleted(self, actor: Actor, link: LinkRow | None) -> _Record | None:
-        if link is None or link.state == LINK_DELETED_IN_ERP:
-            return None
-        link.state, link.dirty = LINK_DELETED_IN_ERP, True
-        record = _Record(link, deleted=True, touched=True)
-        record.entries.log.append(self._log("deleted", link, None))
-        policy = self.ctx.delete_policy  # R-SYNC-7: nothing is deleted in the CRM
-        if policy == DELETE_UNLINK:
-            link.state = LINK_UNLINKED
-            record.entries.log.append(self._log("unlinked", link, None))
-        elif policy == DELETE_DEACTIVATE:
-            row = self.rows.get(link.crm_id)
-            if row is not None and row.get("active", True):
-                record.values["active"] = False
-                record.entries.log.append(self._log("deactivated", link, "active", True, False))
-        return record
-
-    def _company_of(self, actor: Actor) -> tuple[int | None, bool]:
-        """The parent's CRM company and whether the child must wait for it."""
-        if not self.tm.has_parent or not _has_parent(actor):
-            return None, False
-        company = self.parents.get(_parent_ref(actor))
-        return company, company is None
-
     def _create(self, actor: Actor) -> None:
         """A new CRM record, its link with the shadow and its `created` entry, queued
         whole (a value that fails leaves nothing behind)."""
@@ -247,7 +204,7 @@ class ErpBatch:
         crm_checks.check(tm, actor.key, values, True)
         columns = crmrows.columns(tm.kind, values, self.ctx.codes)
         link = LinkRow(tm.actor_type.value, actor.key, tm.kind, 0, shadow=shadow)
-        _set_parent(link, actor, waiting)
+        set_parent(link, actor, waiting)
         log = self._log("created", link, None)
         self.creates.append((columns, link, log))
         self.entries.log.append(log)
@@ -255,83 +212,9 @@ class ErpBatch:
         if self.settled_creates:
             self.settled_creates = self.plan.settled(values, shadow, columns, self.ctx.codes)
 
-    def _update(self, actor: Actor, link: LinkRow) -> _Record | None:
-        row = self.rows.get(link.crm_id)
-        if row is None or row.get("deleted_at") is not None:
-            return None  # the CRM record is gone; the CRM side unlinks it (R-SYNC-7)
-        record = _Record(link)
-        if link.state == LINK_DELETED_IN_ERP:  # reported deleted, now back
-            link.state, link.dirty, record.touched = LINK_ACTIVE, True, True
-        converted = self.converted.get(actor.key)
-        if converted is None:
-            converted = self.plan.converted(actor)
-        for rule in self.tm.fields:
-            if rule.erp_key in converted:
-                erp = converted[rule.erp_key]
-                self._field(record, rule.erp_key, rule.crm_key, erp, row, rule)
-        self._parent(record, actor, row)
-        changed = record.touched or record.conflicts or link.dirty or link.id is None
-        return record if changed else None
-
-    def _field(
-        self,
-        record: _Record,
-        erp_key: str,
-        crm_key: str,
-        erp: Any,
-        row: crmrows.CrmRow,
-        rule: FieldRule,
-    ) -> None:
-        link, crm = record.link, row[crm_key]
-        decision = decide(erp, crm, link.shadow.get(erp_key, MISSING), rule.direction, rule.policy)
-        if decision.outcome is Outcome.UNCHANGED or decision.writes_erp:
-            return  # ERP writes are the CRM → ERP pass's work
-        if link.id is not None and (link.id, erp_key) in self.open_conflicts:
-            return  # already waiting for the administrator: a replay logs nothing new
-        if decision.is_conflict:
-            record.entries.log.append(self._log("conflict", link, crm_key, crm, erp))
-        if decision.outcome is Outcome.CONFLICT_MANUAL:
-            conflict = {"field": erp_key, "erp_value": erp, "crm_value": crm}
-            conflict["shadow_value"] = link.shadow.get(erp_key)
-            record.conflicts.append((erp_key, conflict))
-            return
-        if decision.writes_crm and (link.crm_id, crm_key) in self.outranked:
-            record.entries.log.append(self._log("overridden", link, crm_key, crm, erp))
-            link.shadow[erp_key], link.dirty = erp, True  # seen; the winner's value stays
-            return
-        if decision.writes_crm:
-            record.values[crm_key] = decision.value
-            record.entries.log.append(self._log("to_crm", link, crm_key, crm, decision.value))
-            record.touched = True
-        link.shadow[erp_key] = decision.shadow
-        link.dirty = True
-
-    def _parent(self, record: _Record, actor: Actor, row: crmrows.CrmRow) -> None:
-        if not self.tm.has_parent:
-            return
-        link = record.link
-        company, waiting = self._company_of(actor)
-        before = (link.state, link.parent_type, link.parent_key)
-        _set_parent(link, actor, waiting)
-        if (link.state, link.parent_type, link.parent_key) != before:
-            link.dirty = True
-        if not waiting and row.get("company_id") != company:
-            record.values["company_id"] = company
-            old = row.get("company_id")
-            record.entries.log.append(self._log("moved", link, "company_id", old, company))
-            record.touched = True
-
-    def _log(
-        self, action: str, link: LinkRow, field: str | None, old: Any = None, new: Any = None
-    ) -> dict[str, Any]:
-        crm_id = link.crm_id or None
-        return journal.log_row(
-            action, link.actor_type, link.erp_key, link.crm_kind, crm_id, field, old, new
-        )
-
     # --- writing ------------------------------------------------------------------------
 
-    def _merge(self, record: _Record) -> None:
+    def _merge(self, record: Record) -> None:
         """Accept a complete record: check and convert its CRM values (may fail: data, before
         anything is queued) and queue it."""
         crm_checks.check(self.tm, record.link.erp_key, record.values, False)
@@ -367,22 +250,6 @@ class ErpBatch:
         for link, conflict in self.pending:
             self.entries.conflicts.append({**conflict, "link_id": link.id})
         self.ctx.record(session, self.entries)
-
-
-def _has_parent(actor: Actor) -> bool:
-    return actor.parent_type is not None and actor.parent_key is not None
-
-
-def _parent_ref(actor: Actor) -> tuple[str, str]:
-    assert actor.parent_type is not None and actor.parent_key is not None
-    return actor.parent_type.value, actor.parent_key
-
-
-def _set_parent(link: LinkRow, actor: Actor, waiting: bool) -> None:
-    link.parent_type = actor.parent_type.value if actor.parent_type else None
-    link.parent_key = actor.parent_key
-    if link.state in (LINK_ACTIVE, LINK_WAITING_PARENT):
-        link.state = LINK_WAITING_PARENT if waiting else LINK_ACTIVE
 
 
 def _payload(actor: Actor) -> dict[str, Any]:
