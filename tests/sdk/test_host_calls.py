@@ -82,8 +82,8 @@ class DropsMidStream(CountsOpens):
     ) -> Iterator[ChangeBatch]:
         for batch in super().changes(actor_type, cursor, field_keys):
             yield batch
-            if type(self).opens == 1 and self._db is not None:
-                self._db.close()  # the ERP drops the session between two batches
+            if type(self).opens == 1:
+                self._conn().close()  # the ERP drops the session between two batches
 
 
 def test_a_hanging_call_is_a_transient_error_within_the_timeout(hosted: Hosted) -> None:
@@ -135,8 +135,7 @@ def test_a_lost_connection_is_reopened_and_the_call_retried_once(hosted: Hosted)
     host = hosted(CountsOpens())
     connector = host.connector
     assert isinstance(connector, CountsOpens)
-    assert connector._db is not None
-    connector._db.close()  # the ERP dropped the session
+    connector._conn().close()  # the ERP dropped the session
     assert [a.key for a in host.get_actors(ActorType.CUSTOMER, ["10002"])] == ["10002"]
     assert CountsOpens.opens == 2
 

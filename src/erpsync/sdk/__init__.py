@@ -2,6 +2,8 @@
 
     from erpsync.sdk import Connector, Actor, ActorType, Field, FieldType, ...
 
+`OpenedState`, `opened_batch_size` and `save_each` serve the shape most connectors share
+(state from `open` to `close`, a save one actor at a time).
 `erpsync.sdk.host.ConnectorHost` is the engine side (timeouts, retries, checks),
 `erpsync.sdk.registry` finds installed connectors, `erpsync.sdk.codec` is the JSON
 form of the contract, and `erpsync.sdk.testkit` is the conformance kit (pytest).
@@ -34,6 +36,7 @@ from erpsync.sdk.model import (
     State,
     Value,
 )
+from erpsync.sdk.opened import OpenedState, opened_batch_size
 from erpsync.sdk.operators import matches, operators_for, search_rank
 from erpsync.sdk.pricing import (
     PriceList,
@@ -42,6 +45,7 @@ from erpsync.sdk.pricing import (
     ProductPage,
     has_pricing,
 )
+from erpsync.sdk.saving import save_each
 from erpsync.sdk.values import normalise, parse_text
 
 __all__ = [
@@ -59,6 +63,7 @@ __all__ = [
     "Field",
     "FieldType",
     "ListItem",
+    "OpenedState",
     "Operator",
     "PriceList",
     "PricingCapability",
@@ -74,8 +79,10 @@ __all__ = [
     "has_pricing",
     "matches",
     "normalise",
+    "opened_batch_size",
     "operators_for",
     "parse_text",
+    "save_each",
     "search_rank",
     "transient_error",
     "unknown_connection",

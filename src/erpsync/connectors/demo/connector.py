@@ -31,6 +31,7 @@ from erpsync.sdk import (
     ConnectorError,
     Field,
     ListItem,
+    OpenedState,
     PriceList,
     PricingCapability,
     Product,
@@ -40,6 +41,8 @@ from erpsync.sdk import (
     SaveResult,
     Value,
     config_error,
+    opened_batch_size,
+    save_each,
     transient_error,
     unknown_connection,
 )
@@ -74,7 +77,9 @@ class DemoConnector(PricingCapability, Connector):
     idempotent_create = True
 
     def __init__(self) -> None:
-        self._db: sqlite3.Connection | None = None
+        self._db: OpenedState[sqlite3.Connection] = OpenedState(
+            "the demo connector", sqlite3.Connection.close
+        )
         self._instance_id = ""
 
     # --- configuration ------------------------------------------------------------
@@ -133,12 +138,10 @@ class DemoConnector(PricingCapability, Connector):
 
     def open(self, connection_id: str, values: ConfigValues) -> None:
         self.close()
-        self._db, meta = self._connect(values)
+        db, meta = self._connect(values)
+        self._db.set(db)
         self._instance_id = meta["instance_id"]
-        configured = _batch_size(values)
-        # A host that lowered the batch size on this instance keeps its lower value.
-        lowered = vars(self).get("batch_size")
-        self.batch_size = configured if lowered is None else min(lowered, configured)
+        self.batch_size = opened_batch_size(self, _batch_size(values))
 
     def test_connection(self) -> Response:
         with _translated():
@@ -152,18 +155,14 @@ class DemoConnector(PricingCapability, Connector):
         return Response.success("The demo ERP answers.")
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self._db.close()
 
     def instance_id(self) -> str:
         self._conn()
         return self._instance_id
 
     def _conn(self) -> sqlite3.Connection:
-        if self._db is None:
-            raise unknown_connection("the demo connector is not open")
-        return self._db
+        return self._db.get()
 
     # --- metadata ---------------------------------------------------------------------
 
@@ -274,17 +273,12 @@ class DemoConnector(PricingCapability, Connector):
 
     def save(self, actors: Sequence[Actor]) -> list[SaveResult]:
         db = self._conn()
-        results: list[SaveResult] = []
         with _translated(), write(db):
-            for actor in actors:
-                try:
-                    changed, stored = writes.save_one(db, SPECS[actor.type], actor)
-                except ConnectorError as exc:
-                    exc.actor_key = exc.actor_key or actor.key
-                    results.append(SaveResult(actor.key, False, exc.to_response()))
-                else:
-                    results.append(SaveResult(actor.key, changed, actor=stored))
-        return results
+            return save_each(
+                actors,
+                lambda actor: writes.save_one(db, SPECS[actor.type], actor),
+                refused=tuple(Category),  # each record has its own savepoint
+            )
 
 
 def _version(cursor: str | None) -> int:

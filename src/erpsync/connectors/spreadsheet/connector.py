@@ -30,6 +30,7 @@ from erpsync.sdk import (
     Field,
     FieldType,
     ListItem,
+    OpenedState,
     Response,
     Restriction,
     SaveResult,
@@ -37,8 +38,8 @@ from erpsync.sdk import (
     config_error,
     data_error,
     matches,
+    opened_batch_size,
     search_rank,
-    unknown_connection,
 )
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class SpreadsheetConnector(Connector):
     batch_size = DEFAULT_BATCH
 
     def __init__(self) -> None:
-        self._opened: Opened | None = None
+        self._opened: OpenedState[Opened] = OpenedState("the spreadsheet connector")
 
     # --- configuration ------------------------------------------------------------
 
@@ -77,10 +78,8 @@ class SpreadsheetConnector(Connector):
         return Response.success(f"Read the headers of {found}.")
 
     def open(self, connection_id: str, values: ConfigValues) -> None:
-        opened = Opened(values)
-        self._opened = opened
-        lowered = vars(self).get("batch_size")  # a host that lowered it keeps its value
-        self.batch_size = opened.batch_size if lowered is None else min(lowered, opened.batch_size)
+        opened = self._opened.set(Opened(values))
+        self.batch_size = opened_batch_size(self, opened.batch_size)
 
     def test_connection(self) -> Response:
         opened = self._state()
@@ -90,16 +89,14 @@ class SpreadsheetConnector(Connector):
         return Response.success(f"{opened.path} can be read.")
 
     def close(self) -> None:
-        self._opened = None
+        self._opened.close()
 
     def instance_id(self) -> str:
         digest = hashlib.sha256(fingerprint(self._state().path).encode()).hexdigest()
         return f"spreadsheet:{digest[:24]}"
 
     def _state(self) -> Opened:
-        if self._opened is None:
-            raise unknown_connection("the spreadsheet connector is not open")
-        return self._opened
+        return self._opened.get()
 
     def _sheet(self, actor_type: ActorType) -> Sheet:
         sheet = self._state().sheets.get(actor_type)

@@ -1,21 +1,22 @@
 """`SqlConnector` (R-CON-1): an ERP whose data sits in a SQL database.
 
 Configured by URL parts and a mapping text (see `mapping.py`); the mapping is
-checked against the reflected schema at `test_config` and `open`, so every name that
-reaches SQL is a reflected table or column. Reads stream (`stream.py`), writes run in
-one transaction per actor (`writes.py`).
+checked against the reflected schema at `test_config` and `open` (`setup.py`), so
+every name that reaches SQL is a reflected table or column. Reads stream
+(`stream.py`), lists come from `lists.py`, writes run in one transaction per actor
+(`writes.py`). This class only routes each call of the contract to them.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from erpsync.connectors.sql import stream, writes
+from erpsync.connectors.sql import setup, stream, writes
 from erpsync.connectors.sql.database import Target, instance_id
+from erpsync.connectors.sql.lists import list_items
 from erpsync.connectors.sql.pricing import Pricing
 from erpsync.connectors.sql.query import ActorQuery
 from erpsync.connectors.sql.setup import CONFIG_FIELDS, DEFAULT_BATCH, Opened
@@ -23,6 +24,7 @@ from erpsync.sdk import (
     Actor,
     ActorRef,
     ActorType,
+    Category,
     ChangeBatch,
     ChangeTracking,
     ConfigValues,
@@ -30,6 +32,7 @@ from erpsync.sdk import (
     ConnectorError,
     Field,
     ListItem,
+    OpenedState,
     PriceList,
     PricingCapability,
     Product,
@@ -40,10 +43,9 @@ from erpsync.sdk import (
     Value,
     config_error,
     data_error,
-    unknown_connection,
+    opened_batch_size,
+    save_each,
 )
-
-log = logging.getLogger(__name__)
 
 
 class SqlConnector(PricingCapability, Connector):
@@ -58,7 +60,9 @@ class SqlConnector(PricingCapability, Connector):
     batch_size = DEFAULT_BATCH
 
     def __init__(self) -> None:
-        self._opened: Opened | None = None
+        self._opened: OpenedState[Opened] = OpenedState(
+            "the SQL connector", lambda opened: opened.engine.dispose()
+        )
 
     # --- configuration ------------------------------------------------------------
 
@@ -66,28 +70,12 @@ class SqlConnector(PricingCapability, Connector):
         return list(CONFIG_FIELDS)
 
     def test_config(self, values: ConfigValues) -> Response:
-        try:
-            opened = Opened(values)
-        except ConnectorError as exc:
-            log.info("SQL connector test failed: %s", exc)
-            return exc.to_response()
-        try:
-            mapping = opened.mapping
-            return Response.success(
-                f"Connected to {opened.target.where()} as {opened.target.user or 'the file owner'}"
-                f"; the mapping fits ({', '.join(mapping.actors)}; "
-                f"{len(mapping.lists)} lists).",
-            )
-        finally:
-            opened.engine.dispose()
+        return setup.test_config(values)
 
     def open(self, connection_id: str, values: ConfigValues) -> None:
         self.close()
-        opened = Opened(values)
-        self._opened = opened
-        # A host that lowered the batch size on this instance keeps its lower value.
-        lowered = vars(self).get("batch_size")
-        self.batch_size = opened.batch_size if lowered is None else min(lowered, opened.batch_size)
+        opened = self._opened.set(Opened(values))
+        self.batch_size = opened_batch_size(self, opened.batch_size)
 
     def test_connection(self) -> Response:
         opened = self._state()
@@ -96,9 +84,7 @@ class SqlConnector(PricingCapability, Connector):
         return Response.success(f"{opened.target.where()} answers.")
 
     def close(self) -> None:
-        if self._opened is not None:
-            self._opened.engine.dispose()
-            self._opened = None
+        self._opened.close()
 
     def instance_id(self) -> str:
         opened = self._state()
@@ -106,9 +92,7 @@ class SqlConnector(PricingCapability, Connector):
             return instance_id(opened.engine, opened.target)
 
     def _state(self) -> Opened:
-        if self._opened is None:
-            raise unknown_connection("the SQL connector is not open")
-        return self._opened
+        return self._opened.get()
 
     def _query(self, actor_type: ActorType) -> ActorQuery:
         query = self._state().queries.get(actor_type)
@@ -139,29 +123,7 @@ class SqlConnector(PricingCapability, Connector):
         return list(self._state().mapping.lists)
 
     def list_items(self, list_name: str) -> list[ListItem]:
-        opened = self._state()
-        spec = opened.mapping.lists.get(list_name)
-        if spec is None:
-            raise data_error(f"The mapping declares no list {list_name!r}.")
-        table = opened.schema.tables[spec.table]
-        gone = table.c[spec.deleted.column] if spec.deleted else sa.null()
-        statement = sa.select(table.c[spec.id], table.c[spec.code], table.c[spec.label], gone)
-        for ref, value in spec.filter:
-            statement = statement.where(
-                table.c[ref.column] == ActorQuery.bind(table.c[ref.column], value)
-            )
-        deleted_value = None if spec.deleted is None else spec.deleted.value
-        with opened.translated(), opened.engine.connect() as connection:
-            rows = connection.execute(statement.order_by(table.c[spec.id])).all()
-        return [
-            ListItem(
-                str(ident),
-                "" if code is None else str(code),
-                str(name if name not in (None, "") else code or ident),
-                gone_value is not None and _deleted(gone_value, deleted_value),
-            )
-            for ident, code, name, gone_value in rows
-        ]
+        return list_items(self._state(), list_name)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -255,23 +217,14 @@ class SqlConnector(PricingCapability, Connector):
 
     def save(self, actors: Sequence[Actor]) -> list[SaveResult]:
         opened = self._state()
-        results: list[SaveResult] = []
-        for actor in actors:
-            try:
-                query = self._query(actor.type)
-                with opened.translated(), opened.engine.begin() as connection:
-                    changed, stored = writes.save_one(connection, query, actor)
-            except ConnectorError as exc:
-                if exc.category == "config" or exc.category == "transient":
-                    raise
-                exc.actor_key = exc.actor_key or actor.key
-                named = f"{actor.type} {actor.key}"  # the key alone may occur in any message
-                if not exc.user_explanation.startswith(named):
-                    exc.user_explanation = f"{named}: {exc.user_explanation}"
-                results.append(SaveResult(actor.key, False, exc.to_response()))
-            else:
-                results.append(SaveResult(actor.key, changed, actor=stored))
-        return results
+
+        def save_one(actor: Actor) -> tuple[bool, Actor | None]:
+            query = self._query(actor.type)
+            with opened.translated(), opened.engine.begin() as connection:
+                return writes.save_one(connection, query, actor)
+
+        # A refused record (data) or a bug in one (system) is its own failed result.
+        return save_each(actors, save_one, refused=(Category.DATA, Category.SYSTEM), named=True)
 
     # --- pricing (declared by the mapping's `pricing` section) ---------------------------
 
@@ -311,9 +264,3 @@ class SqlConnector(PricingCapability, Connector):
         pricing, opened = self._pricing(price_list_id), self._state()
         with opened.translated(), opened.engine.connect() as connection:
             return pricing.product(connection, price_list_id, code)
-
-
-def _deleted(stored: Any, deleted_value: Any) -> bool:
-    if isinstance(deleted_value, bool) or isinstance(stored, bool):
-        return bool(stored) is bool(deleted_value)
-    return bool(stored == deleted_value or str(stored) == str(deleted_value))

@@ -1,10 +1,11 @@
 """An SQL connection's configuration checked and opened: the URL parts, the mapping
 text (actors, lists, pricing) checked against the reflected schema, and the queries
-built once per actor type.
+built once per actor type; `test_config` does the same and lets go again.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,8 +16,17 @@ from erpsync.connectors.sql.mapping import MappingError, MappingSpec, parse_mapp
 from erpsync.connectors.sql.pricing import Pricing, parse_pricing, reflect_pricing
 from erpsync.connectors.sql.query import ActorQuery
 from erpsync.connectors.sql.schema import Schema, propose_mapping, reflect
-from erpsync.sdk import Access, ConfigValues, ConnectorError, Field, FieldType, config_error
+from erpsync.sdk import (
+    Access,
+    ConfigValues,
+    ConnectorError,
+    Field,
+    FieldType,
+    Response,
+    config_error,
+)
 
+log = logging.getLogger(__name__)
 DEFAULT_OVERLAP = 60
 DEFAULT_BATCH = 1000
 
@@ -103,6 +113,25 @@ class Opened:
 
     def translated(self) -> Any:
         return translated(self.target, self.password)
+
+
+def test_config(values: ConfigValues) -> Response:
+    """Open with these values, say what was reached and what the mapping declares, and
+    let go again; a failure is a failed `Response` with its category."""
+    try:
+        opened = Opened(values)
+    except ConnectorError as exc:
+        log.info("SQL connector test failed: %s", exc)
+        return exc.to_response()
+    try:
+        mapping = opened.mapping
+        return Response.success(
+            f"Connected to {opened.target.where()} as {opened.target.user or 'the file owner'}"
+            f"; the mapping fits ({', '.join(mapping.actors)}; "
+            f"{len(mapping.lists)} lists).",
+        )
+    finally:
+        opened.engine.dispose()
 
 
 def propose_for(values: ConfigValues) -> str:
