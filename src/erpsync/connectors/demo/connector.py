@@ -8,16 +8,14 @@ needed; an ERP whose stamps are taken before commit would re-read one.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from typing import ClassVar
 
-from erpsync.connectors.demo import prices, writes
+from erpsync.connectors.demo import prices, setup, writes
 from erpsync.connectors.demo.fields import CONFIG_FIELDS, LIST_NAMES, SPECS
-from erpsync.connectors.demo.schema import NotADemoErp, check_schema, connect, write
+from erpsync.connectors.demo.schema import write
+from erpsync.connectors.demo.setup import batch_size_of, connect_checked, translated
 from erpsync.connectors.demo.store import Reader, list_items
 from erpsync.sdk import (
     Actor,
@@ -40,28 +38,9 @@ from erpsync.sdk import (
     Restriction,
     SaveResult,
     Value,
-    config_error,
     opened_batch_size,
     save_each,
-    transient_error,
-    unknown_connection,
 )
-
-
-@contextmanager
-def _translated() -> Iterator[None]:
-    """SQLite failures in the words of the contract."""
-    try:
-        yield
-    except sqlite3.ProgrammingError as exc:  # the handle was closed under us
-        raise unknown_connection(str(exc)) from exc
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            raise transient_error("The demo ERP is busy; try again.", text) from exc
-        if "unable to open" in text or "no such table" in text or "disk I/O" in text:
-            raise config_error("The demo ERP database cannot be read.", text) from exc
-        raise
 
 
 class DemoConnector(PricingCapability, Connector):
@@ -88,63 +67,17 @@ class DemoConnector(PricingCapability, Connector):
         return list(CONFIG_FIELDS)
 
     def test_config(self, values: ConfigValues) -> Response:
-        try:
-            db, meta = self._connect(values)
-        except ConnectorError as exc:
-            return exc.to_response()
-        try:
-            counts = dict(
-                db.execute("SELECT kind, COUNT(*) FROM company WHERE deleted = 0 GROUP BY kind")
-            )
-        finally:
-            db.close()
-        return Response.success(
-            f"Connected to the demo ERP ({counts.get('customer', 0)} customers, "
-            f"{counts.get('supplier', 0)} suppliers).",
-            f"instance {meta['instance_id']}",
-        )
-
-    def _connect(self, values: ConfigValues) -> tuple[sqlite3.Connection, dict[str, str]]:
-        path = values.get("database")
-        if not isinstance(path, str) or not path.strip():
-            raise config_error("Enter the path of the demo ERP database file.", code="database")
-        try:
-            db = connect(path.strip())
-        # The path is technical detail: users of the connection are not shown it.
-        except NotADemoErp:
-            raise config_error(
-                "There is no demo ERP database at the configured path; create one with "
-                "`erpsync demo erp init PATH`.",
-                f"There is no demo ERP database at {path}.",
-                code="database",
-            ) from None
-        except sqlite3.Error as exc:
-            raise config_error(
-                "The demo ERP database cannot be opened.", f"{path}: {exc}.", code="database"
-            ) from None
-        try:
-            meta = check_schema(db)
-            _check_access_key(meta, values.get("access_key"))
-            _batch_size(values)
-        except NotADemoErp as exc:
-            db.close()
-            raise config_error(
-                f"The configured database file is {exc}.", f"{path} is {exc}.", code="database"
-            ) from None
-        except ConnectorError:
-            db.close()
-            raise
-        return db, meta
+        return setup.test_config(values)
 
     def open(self, connection_id: str, values: ConfigValues) -> None:
         self.close()
-        db, meta = self._connect(values)
+        db, meta = connect_checked(values)
         self._db.set(db)
         self._instance_id = meta["instance_id"]
-        self.batch_size = opened_batch_size(self, _batch_size(values))
+        self.batch_size = opened_batch_size(self, batch_size_of(values))
 
     def test_connection(self) -> Response:
-        with _translated():
+        with translated():
             (instance,) = (
                 self._conn().execute("SELECT value FROM meta WHERE key = 'instance_id'").fetchone()
             )
@@ -181,7 +114,7 @@ class DemoConnector(PricingCapability, Connector):
     def list_items(self, list_name: str) -> list[ListItem]:
         if list_name not in LIST_NAMES:
             raise ConnectorError(Category.DATA, f"The demo ERP has no list {list_name!r}.")
-        with _translated():
+        with translated():
             return list_items(self._conn(), list_name)
 
     # --- reading ------------------------------------------------------------------------
@@ -192,7 +125,7 @@ class DemoConnector(PricingCapability, Connector):
     def get_actors(
         self, actor_type: ActorType, keys: Sequence[str], field_keys: Sequence[str] | None = None
     ) -> list[Actor]:
-        with _translated():
+        with translated():
             return self._reader(actor_type, field_keys).get(keys)
 
     def search(
@@ -202,7 +135,7 @@ class DemoConnector(PricingCapability, Connector):
         field_keys: Sequence[str] | None = None,
         limit: int = 50,
     ) -> list[Actor]:
-        with _translated():
+        with translated():
             return self._reader(actor_type, field_keys).search(text, limit)
 
     def search_advanced(
@@ -212,13 +145,13 @@ class DemoConnector(PricingCapability, Connector):
         field_keys: Sequence[str] | None = None,
         limit: int = 50,
     ) -> list[Actor]:
-        with _translated():
+        with translated():
             return self._reader(actor_type, field_keys).search_advanced(restrictions, limit)
 
     def children(
         self, parent_type: ActorType, parent_key: str, child_type: ActorType
     ) -> list[Actor]:
-        with _translated():
+        with translated():
             return self._reader(child_type, None).children_of(parent_type, parent_key)
 
     def cursor_order(self, cursor: str) -> int:
@@ -231,7 +164,7 @@ class DemoConnector(PricingCapability, Connector):
         reader = self._reader(actor_type, field_keys)
         size = max(1, self.batch_size)
         while True:
-            with _translated():
+            with translated():
                 actors, after = reader.changed_after(after, size)
             complete = len(actors) < size
             yield ChangeBatch(actors, str(after), complete)
@@ -241,7 +174,7 @@ class DemoConnector(PricingCapability, Connector):
     # --- pricing (PricingCapability) -----------------------------------------------------
 
     def price_lists(self) -> list[PriceList]:
-        with _translated():
+        with translated():
             return prices.price_lists(self._conn())
 
     def products(
@@ -252,11 +185,11 @@ class DemoConnector(PricingCapability, Connector):
         offset: int = 0,
         limit: int = 50,
     ) -> ProductPage:
-        with _translated():
+        with translated():
             return prices.products(self._conn(), price_list_id, query, restrictions, offset, limit)
 
     def product(self, price_list_id: str, code: str) -> Product | None:
-        with _translated():
+        with translated():
             return prices.product(self._conn(), price_list_id, code)
 
     # --- writing ---------------------------------------------------------------------------
@@ -268,12 +201,12 @@ class DemoConnector(PricingCapability, Connector):
         parent: ActorRef | None = None,
         idempotency_key: str | None = None,
     ) -> Actor:
-        with _translated():
+        with translated():
             return writes.create(self._conn(), SPECS[actor_type], values, parent, idempotency_key)
 
     def save(self, actors: Sequence[Actor]) -> list[SaveResult]:
         db = self._conn()
-        with _translated(), write(db):
+        with translated(), write(db):
             return save_each(
                 actors,
                 lambda actor: writes.save_one(db, SPECS[actor.type], actor),
@@ -291,21 +224,3 @@ def _version(cursor: str | None) -> int:
             code="bad_cursor",
         )
     return int(cursor)
-
-
-def _batch_size(values: ConfigValues) -> int:
-    size = values.get("batch_size")
-    if size is None or size == "":
-        return 500
-    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 100_000:
-        raise config_error("Batch size must be a whole number from 1 to 100000.", code="batch_size")
-    return size
-
-
-def _check_access_key(meta: Mapping[str, str], given: Value) -> None:
-    stored = meta.get("access_key_sha256")
-    if stored is None:
-        return
-    offered = hashlib.sha256(str(given or "").encode()).hexdigest()
-    if not hmac.compare_digest(stored, offered):
-        raise config_error("The access key is wrong.", code="access_key")
