@@ -42,6 +42,7 @@ from erpsync.sdk import (
     ConnectorError,
     Field,
     ListItem,
+    OpenedState,
     PriceList,
     PricingCapability,
     Product,
@@ -51,7 +52,8 @@ from erpsync.sdk import (
     SaveResult,
     Value,
     data_error,
-    unknown_connection,
+    opened_batch_size,
+    save_each,
 )
 
 FIELDS: dict[ActorType, tuple[tuple[Field, ...], tuple[str, ...]]] = {
@@ -78,7 +80,9 @@ class TrytonConnector(PricingCapability, Connector):
     )
 
     def __init__(self) -> None:
-        self._opened: Opened | None = None
+        self._opened: OpenedState[Opened] = OpenedState(
+            "the Tryton connector", lambda opened: opened.client.close()
+        )
         self._instance_id = ""
         self._overlap = 300
 
@@ -112,16 +116,12 @@ class TrytonConnector(PricingCapability, Connector):
 
     def open(self, connection_id: str, values: ConfigValues) -> None:
         self.close()
-        self._opened = connect(values)
-        client = self._opened.client
+        client = self._opened.set(connect(values)).client
         created = client.search_read("ir.module", [("name", "=", "ir")], ["create_date"])
         stamp = created[0]["create_date"].isoformat() if created else "?"
         self._instance_id = f"tryton:{client.url}/{client.database}@{stamp}"
         self._overlap = number(values, "overlap_seconds", 300, 0, 86_400)
-        configured = number(values, "batch_size", 500, 1, 10_000)
-        # A host that lowered the batch size on this instance keeps its lower value.
-        lowered = vars(self).get("batch_size")
-        self.batch_size = configured if lowered is None else min(lowered, configured)
+        self.batch_size = opened_batch_size(self, number(values, "batch_size", 500, 1, 10_000))
 
     def test_connection(self) -> Response:
         client = self._conn()
@@ -129,18 +129,14 @@ class TrytonConnector(PricingCapability, Connector):
         return Response.success(f"Tryton database {client.database!r} at {client.url} answers.")
 
     def close(self) -> None:
-        if self._opened is not None:
-            self._opened.client.close()
-            self._opened = None
+        self._opened.close()
 
     def instance_id(self) -> str:
         self._conn()
         return self._instance_id
 
     def _state(self) -> Opened:
-        if self._opened is None:
-            raise unknown_connection("the Tryton connector is not open")
-        return self._opened
+        return self._opened.get()
 
     def _conn(self) -> TrytonClient:
         return self._state().client
@@ -282,16 +278,5 @@ class TrytonConnector(PricingCapability, Connector):
         return records.create(values, parent)
 
     def save(self, actors: Sequence[Actor]) -> list[SaveResult]:
-        results: list[SaveResult] = []
-        for actor in actors:
-            # Each Tryton call is its own transaction: a refused record undoes no other.
-            try:
-                changed, stored = self._records(actor.type).save(actor)
-            except ConnectorError as exc:
-                if exc.category is not Category.DATA:
-                    raise
-                exc.actor_key = exc.actor_key or actor.key
-                results.append(SaveResult(actor.key, False, exc.to_response()))
-            else:
-                results.append(SaveResult(actor.key, changed, actor=stored))
-        return results
+        # Each Tryton call is its own transaction: a refused record undoes no other.
+        return save_each(actors, lambda actor: self._records(actor.type).save(actor))
