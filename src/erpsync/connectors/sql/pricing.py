@@ -27,6 +27,7 @@ import yaml
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
+from erpsync.connectors.sql.conditions import condition
 from erpsync.connectors.sql.convert import to_column, to_decimal
 from erpsync.connectors.sql.mapping import (
     MappingError,
@@ -37,9 +38,8 @@ from erpsync.connectors.sql.mapping import (
     _soft_delete,
 )
 from erpsync.connectors.sql.query import ActorQuery
-from erpsync.sdk import ConnectorError, Operator, PriceList, Product, ProductPage, Restriction
+from erpsync.sdk import ConnectorError, PriceList, Product, ProductPage, Restriction
 from erpsync.sdk.model import Category
-from erpsync.sdk.operators import TEXT_OPERATORS
 from erpsync.sdk.pricing import UNKNOWN_PRICE_LIST
 
 PRODUCT_OPTIONAL = ("description", "unit", "list_price", "cost", "vat_code", "in_stock")
@@ -233,30 +233,9 @@ class Pricing:
 
     def _restriction(self, restriction: Restriction) -> ColumnElement[bool]:
         column = {"code": self.code, "name": self.name, "price": self.price}[restriction.field]
-        op, args = restriction.operator, restriction.values
-        if op in TEXT_OPERATORS:
-            lowered, needle = sa.func.lower(column), str(args[0]).lower()
-            if op is Operator.EQUALS:
-                return lowered == needle
-            if op is Operator.BEGINS:
-                return lowered.startswith(needle, autoescape=True)
-            if op is Operator.ENDS:
-                return lowered.endswith(needle, autoescape=True)
-            contains: ColumnElement[bool] = lowered.contains(needle, autoescape=True)
-            return contains
-        values = [sa.literal(Decimal(str(arg)), column.type) for arg in args]
-        if op is Operator.BETWEEN:
-            between: ColumnElement[bool] = column.between(values[0], values[1])
-            return between
-        compare: dict[Operator, ColumnElement[bool]] = {
-            Operator.EQ: column == values[0],
-            Operator.NE: column != values[0],
-            Operator.LT: column < values[0],
-            Operator.LE: column <= values[0],
-            Operator.GT: column > values[0],
-            Operator.GE: column >= values[0],
-        }
-        return compare[op]
+        return condition(
+            column, restriction, lambda value: sa.literal(Decimal(str(value)), column.type)
+        )
 
 
 def _day(value: object) -> date | None:

@@ -8,17 +8,18 @@ the database as a bound parameter; every identifier is a reflected column.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
+from erpsync.connectors.sql.conditions import condition
 from erpsync.connectors.sql.convert import STRICT_DIALECTS, converter, to_column
 from erpsync.connectors.sql.mapping import ActorSpec, Scalar
 from erpsync.connectors.sql.rows import Layout, RowReader, row_reader
 from erpsync.connectors.sql.schema import Schema, actor_fields
-from erpsync.sdk import ActorType, FieldType, Operator, Restriction
+from erpsync.sdk import ActorType, FieldType, Restriction
 
 
 class UnknownKey(ValueError):
@@ -176,36 +177,7 @@ class ActorQuery:
 
     def restriction(self, restriction: Restriction) -> ColumnElement[bool]:
         column = self.columns[restriction.field]
-        op, args = restriction.operator, restriction.values
-        if op in (Operator.EQUALS, Operator.BEGINS, Operator.CONTAINS, Operator.ENDS):
-            lowered, needle = sa.func.lower(column), str(args[0]).lower()
-            if op is Operator.EQUALS:
-                return lowered == needle
-            if op is Operator.BEGINS:
-                return lowered.startswith(needle, autoescape=True)
-            if op is Operator.ENDS:
-                return lowered.endswith(needle, autoescape=True)
-            return lowered.contains(needle, autoescape=True)
-        values = [to_column(column, arg) for arg in args]
-        if op in (Operator.ONE_OF, Operator.NOT_ONE_OF):
-            found = column.in_(values)
-            return found if op is Operator.ONE_OF else sa.and_(column.isnot(None), ~found)
-        if op is Operator.IS:
-            return sa.and_(column.isnot(None), column == values[0])
-        if op is Operator.BETWEEN:
-            return column.between(values[0], values[1])
-        compare: dict[Operator, Callable[[Any, Any], Any]] = {
-            Operator.EQ: lambda c, v: c == v,
-            Operator.NE: lambda c, v: c != v,
-            Operator.LT: lambda c, v: c < v,
-            Operator.BEFORE: lambda c, v: c < v,
-            Operator.LE: lambda c, v: c <= v,
-            Operator.GT: lambda c, v: c > v,
-            Operator.AFTER: lambda c, v: c > v,
-            Operator.GE: lambda c, v: c >= v,
-        }
-        result: ColumnElement[bool] = compare[op](column, values[0])
-        return result
+        return condition(column, restriction, lambda value: to_column(column, value))
 
     # --- rows → actors ------------------------------------------------------------------
 
