@@ -31,13 +31,13 @@ from erpsync.connectors.sql.conditions import condition
 from erpsync.connectors.sql.convert import to_column, to_decimal
 from erpsync.connectors.sql.mapping import (
     MappingError,
-    SoftDelete,
     _dict,
     _name,
     _only,
     _soft_delete,
 )
 from erpsync.connectors.sql.query import ActorQuery
+from erpsync.connectors.sql.spec import SoftDelete
 from erpsync.sdk import ConnectorError, PriceList, Product, ProductPage, Restriction
 from erpsync.sdk.model import Category
 from erpsync.sdk.pricing import UNKNOWN_PRICE_LIST

@@ -16,9 +16,9 @@ from sqlalchemy.sql import ColumnElement
 
 from erpsync.connectors.sql.conditions import condition
 from erpsync.connectors.sql.convert import STRICT_DIALECTS, converter, to_column
-from erpsync.connectors.sql.mapping import ActorSpec, Scalar
 from erpsync.connectors.sql.rows import Layout, RowReader, row_reader
 from erpsync.connectors.sql.schema import Schema, actor_fields
+from erpsync.connectors.sql.spec import ActorSpec, Scalar
 from erpsync.sdk import ActorType, FieldType, Restriction
 
 

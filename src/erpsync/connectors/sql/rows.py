@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from erpsync.connectors.sql.convert import INLINE, Convert
-from erpsync.connectors.sql.mapping import Scalar
+from erpsync.connectors.sql.spec import Scalar
 from erpsync.sdk import Actor, ActorType, Value
 
 

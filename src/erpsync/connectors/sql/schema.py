@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.engine import Connection, Engine
 
-from erpsync.connectors.sql.mapping import ActorSpec, ColumnRef, ListSpec, MappingSpec
+from erpsync.connectors.sql.spec import ActorSpec, ColumnRef, ListSpec, MappingSpec
 from erpsync.sdk import Access, ActorType, Field, FieldType
 
 

@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from erpsync.connectors.sql.database import make_engine, target_of, translated
-from erpsync.connectors.sql.mapping import MappingError, MappingSpec, parse_mapping
+from erpsync.connectors.sql.mapping import MappingError, parse_mapping
 from erpsync.connectors.sql.pricing import Pricing, parse_pricing, reflect_pricing
 from erpsync.connectors.sql.query import ActorQuery
 from erpsync.connectors.sql.schema import Schema, propose_mapping, reflect
+from erpsync.connectors.sql.spec import MappingSpec
 from erpsync.sdk import (
     Access,
     ConfigValues,
