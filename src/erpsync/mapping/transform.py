@@ -189,7 +189,7 @@ def converter(rule: Rule) -> ToCrm:
     limit = min(erp_max if erp_max is not None else 2**62, crm_max or 2**62)
 
     def text(value: Value) -> CrmValue:
-        if value.__class__ is str and 0 < len(value) <= limit:  # type: ignore[arg-type]
+        if value.__class__ is str and 0 < len(value) <= limit:
             return value
         return general(value)
 
