@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql
 
 from erpsync.sdk import Field, FieldType, Value
 
@@ -80,6 +81,22 @@ def _int_flag(value: Any) -> Value:
     return flag
 
 
+def _bit_flag(value: Any) -> Value:
+    """A BIT column's value as a flag: PostgreSQL answers the bit string ('0', '1') and
+    mysqlclient bytes (b'\\x00'), both truthy in Python whatever the bits say;
+    SQLAlchemy's MySQL type answers an int."""
+    if isinstance(value, bytes | bytearray):
+        return any(value)
+    if isinstance(value, str):
+        return "1" in value
+    flag: bool = value != 0
+    return flag
+
+
+def _is_bit(column_type: Any) -> bool:
+    return isinstance(column_type, mysql.BIT | postgresql.BIT)
+
+
 #: Converters that row readers write inline, as an expression over the value (`{}`),
 #: instead of calling them once per value.
 INLINE: dict[Convert, str] = {_int_flag: "{} != 0"}
@@ -103,6 +120,8 @@ def converter(
     if kind in (FieldType.TEXT, FieldType.LIST):
         return None if strict and isinstance(ctype, sa.String) else _to_text
     if kind is FieldType.CHECKBOX:
+        if _is_bit(ctype):
+            return _bit_flag
         if strict and isinstance(ctype, sa.Boolean):
             return None
         return _int_flag if strict and isinstance(ctype, sa.Integer) else bool
