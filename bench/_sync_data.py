@@ -81,13 +81,17 @@ def fill_sql(rows: int) -> str:
     )
 
 
-def change_sql(rows: int) -> tuple[str, int]:
-    """1 % of the rows get a new phone and e-mail, stamped over the last hour."""
+def change_sql(rows: int, round_: int = 0) -> tuple[str, int]:
+    """1 % of the rows get a new phone and e-mail, stamped over the last hour; each
+    further round (1, 2, …) gives the same rows other values, stamped over the last
+    0.36 s (after the cursor the round before left)."""
     step = 100
+    scale, unit = (100, "MICROSECOND") if round_ else (1, "SECOND")
+    email = f"order', id, '.{round_}" if round_ else "order', id, '"
     sql = (
-        "UPDATE customer SET phone = CONCAT('+46 31 ', LPAD((id * 53) % 1000000, 6, '0')), "
-        "email = CONCAT('order', id, '@example.net'), "
-        "updated_at = UTC_TIMESTAMP(6) - INTERVAL (id % 3600) SECOND "
+        f"UPDATE customer SET phone = CONCAT('+46 31 ', LPAD((id * 53 + {round_}) % 1000000, 6, "
+        f"'0')), email = CONCAT('{email}@example.net'), "
+        f"updated_at = UTC_TIMESTAMP(6) - INTERVAL (id % 3600) * {scale} {unit} "
         f"WHERE id % {step} = 7"
     )
     return sql, len(range(7, rows + 1, step))
@@ -139,8 +143,8 @@ class Databases:
         target.dispose()
         print(f"  filled {rows:,} customers in MariaDB in {time.perf_counter() - started:.1f} s")
 
-    def change(self, rows: int) -> int:
-        sql, count = change_sql(rows)
+    def change(self, rows: int, round_: int = 0) -> int:
+        sql, count = change_sql(rows, round_)
         erp = sa.create_engine(self.erp)
         with erp.begin() as db:
             changed = db.execute(sa.text(sql)).rowcount

@@ -15,11 +15,12 @@ Every step runs in a process of its own; wall time includes its start-up, peak R
 the process's maximum resident set (`wait4`). dlt runs from its own venv
 (`bench/.venv-dlt`, made on first use with pinned versions) so the product's stays clean.
 
-    .venv/bin/python bench/sync_1m.py [--rows 1000000] [--skip dlt,sqla,raw] [--keep]
+    .venv/bin/python bench/sync_1m.py [--rows 1000000] [--skip dlt,sqla,raw] [--rounds 1]
+        [--keep]
 
 Creates its databases (uniquely named) and drops them afterwards (unless --keep). To see
-what dominates, `BENCH_SPY=PATH` samples each erpsync run with py-spy (installed into
-the dlt venv: `bench/.venv-dlt/bin/pip install py-spy`), `BENCH_PROFILE=PATH` profiles
+what dominates, `BENCH_SPY=PATH` samples each erpsync run with py-spy (from the product's
+venv or the dlt venv: `pip install py-spy` into either), `BENCH_PROFILE=PATH` profiles
 it with cProfile.
 """
 
@@ -42,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 DLT_VENV = HERE / ".venv-dlt"
 DLT_PYTHON = DLT_VENV / "bin" / "python"
+SPY = Path(PYTHON).parent / "py-spy"
 # SQLAlchemy named too: pip may not resolve dlt's `sql_database` extra (it warns and goes on).
 DLT_PACKAGES = ["dlt[postgres,sql_database,parquet]==1.31.0", "connectorx==0.4.6",
                 "adbc-driver-postgresql==1.13.0", "pyarrow", "mysqlclient",
@@ -115,7 +117,8 @@ def erpsync(db: Databases, folder: str, cid: int, mode: str = "") -> list[str]:
     spy = os.environ.get("BENCH_SPY")  # sample each run with py-spy into BENCH_SPY.<mode>
     if spy and mode != "start":
         out = f"{spy}.{mode or 'run'}.{time.monotonic_ns()}"
-        return [str(DLT_VENV / "bin" / "py-spy"), "record", "--format", "raw", "-r", "50",
+        spy_bin = SPY if SPY.exists() else DLT_VENV / "bin" / "py-spy"
+        return [str(spy_bin), "record", "--idle", "--format", "raw", "-r", "50",
                 "-o", out, "--", *command]  # fmt: skip
     return command
 
@@ -151,6 +154,10 @@ def run_all(args: argparse.Namespace, db: Databases, folder: str) -> dict[str, S
     if "dlt" not in skip:
         step("dlt_inc", "dlt incremental, 1 % changed", dlt("inc", db, folder))
     step("inc", "erpsync incremental, 1 % changed", erpsync(db, folder, cid))
+    for again in range(1, args.rounds):  # the same step again: how much it varies
+        db.change(n, again)
+        step(f"inc{again}", f"erpsync incremental, 1 % changed, round {again + 1}",
+             erpsync(db, folder, cid))  # fmt: skip
     if "dlt" not in skip:
         step("dlt_none", "dlt incremental, nothing changed", dlt("inc", db, folder))
     step("none", "erpsync run, nothing changed", erpsync(db, folder, cid))
@@ -203,6 +210,9 @@ def main() -> None:
         type=lambda s: [x for x in s.split(",") if x],
         default=[],
         help="comma-separated: raw (the CLI pipe), dlt, sqla (dlt sqlalchemy)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="incremental runs of 1 %% changed (other values)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
