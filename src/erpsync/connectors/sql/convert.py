@@ -31,6 +31,8 @@ def to_column(column: sa.Column[Any], value: object) -> Any:
     kind = column.type
     if isinstance(kind, sa.Boolean):
         return bool(value)
+    if isinstance(kind, postgresql.BIT) and isinstance(value, bool | int):
+        return format(int(value), "b").zfill(kind.length or 1)  # a bit string: '0', '1'
     if isinstance(kind, sa.DateTime) and isinstance(value, datetime):
         if value.tzinfo is not None and not getattr(kind, "timezone", False):
             return value.astimezone(UTC).replace(tzinfo=None)
@@ -95,6 +97,12 @@ def _bit_flag(value: Any) -> Value:
 
 def _is_bit(column_type: Any) -> bool:
     return isinstance(column_type, mysql.BIT | postgresql.BIT)
+
+
+def bit_flag(column: sa.Column[Any] | None) -> Convert | None:
+    """How a soft-delete column's value reads as a flag: `_bit_flag` for a BIT column,
+    None (as stored) for any other."""
+    return _bit_flag if column is not None and _is_bit(column.type) else None
 
 
 #: Converters that row readers write inline, as an expression over the value (`{}`),

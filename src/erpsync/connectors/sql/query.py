@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
 from erpsync.connectors.sql.conditions import condition
-from erpsync.connectors.sql.convert import STRICT_DIALECTS, converter, to_column
+from erpsync.connectors.sql.convert import STRICT_DIALECTS, bit_flag, converter, to_column
 from erpsync.connectors.sql.rows import Layout, RowReader, row_reader
 from erpsync.connectors.sql.schema import Schema, actor_fields
 from erpsync.connectors.sql.spec import ActorSpec, Scalar
@@ -198,6 +198,7 @@ class ActorQuery:
             deleted=self.deleted is not None,
             gone=None if self.spec.deleted is None else self.spec.deleted.value,
             tombstone=self.tombstone is not None,
+            flag=bit_flag(self.deleted),
         )
         return row_reader(layout)
 

@@ -31,13 +31,14 @@ class Layout:
     deleted: bool  # a soft-delete column is selected at position 2
     gone: Scalar | None  # the soft-delete column's value meaning deleted
     tombstone: bool  # position 2 is true on the rows of the tombstone table
+    flag: Convert | None = None  # reads a soft-delete column that is not a plain type (BIT)
 
 
 def row_reader(layout: Layout) -> RowReader:
     namespace: dict[str, Any] = {
         "new": object.__new__, "Actor": Actor, "T": layout.actor_type,
         "P": layout.parent_type, "same": _same, "gone": layout.gone, "str": str,
-        "bool": bool,
+        "bool": bool, "flag": layout.flag or _as_stored,
     }  # fmt: skip
     items = []
     for index, (key, position, conv) in enumerate(layout.fields):
@@ -54,7 +55,8 @@ def row_reader(layout: Layout) -> RowReader:
             "if r[1] is None:\n        a.parent_type = a.parent_key = None\n"
             "    else:\n        a.parent_type, a.parent_key = P, str(r[1])"
         )
-    deleted = "False if r[2] is None else same(r[2], gone)" if layout.deleted else "False"
+    stored = "flag(r[2])" if layout.flag else "r[2]"
+    deleted = f"False if r[2] is None else same({stored}, gone)" if layout.deleted else "False"
     if layout.tombstone:
         deleted = "bool(r[2])"  # True on the rows of the tombstone table
     source = (
@@ -73,7 +75,7 @@ def row_reader(layout: Layout) -> RowReader:
 
 def _safe_reader(layout: Layout) -> Callable[[Any], Actor]:
     """Row to Actor, keeping a value as stored when it cannot be converted."""
-    fields, gone = layout.fields, layout.gone
+    fields, gone, flag = layout.fields, layout.gone, layout.flag or _as_stored
 
     def read(row: Sequence[Any]) -> Actor:
         values: dict[str, Value] = {}
@@ -94,7 +96,7 @@ def _safe_reader(layout: Layout) -> Callable[[Any], Actor]:
             None if parent is None else str(parent),
             bool(row[2])
             if layout.tombstone
-            else layout.deleted and row[2] is not None and _same(row[2], gone),
+            else layout.deleted and row[2] is not None and _same(flag(row[2]), gone),
         )
 
     return read
@@ -120,6 +122,10 @@ class RowReader:
             return [fast(row) for row in rows]
         except (TypeError, ValueError, ArithmeticError):
             return [self(row) for row in rows]
+
+
+def _as_stored(value: Any) -> Any:
+    return value
 
 
 def _same(stored: Any, deleted_value: Scalar | None) -> bool:
