@@ -37,7 +37,7 @@ def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
         cursor = None if resync else journal.get_cursor(session, ctx.connection_id, stream)
     failures = 0
     seen: set[str] | None = set() if is_snapshot(ctx) else None
-    statistics = _Statistics(ctx, tm)
+    statistics = _Statistics(ctx, tm, incremental=cursor is not None)
     while True:
         try:
             for batch in ctx.host.changes(tm.actor_type, cursor, tm.field_keys):
@@ -63,25 +63,33 @@ class _Statistics:
     """Keeps the planner's statistics in step with a pass that fills tables: refreshed
     once the pass wrote `bulk.ANALYZE_AFTER` records, again each time that count grew
     fourfold, and at its end. Without them a first run's look-ups by ERP key are planned
-    for empty tables and scan every link of the type (cost growing with the table)."""
+    for empty tables and scan every link of the type (cost growing with the table).
+    A first run (or resync) and any pass that created that many records refresh them
+    always; an incremental pass that mostly updated refreshes them only when it wrote a
+    sizeable share of the tables (`bulk.analyze`): 1 % of a million rows changes no
+    plan, and their `ANALYZE` took ~0.8 s of a 9 s run."""
 
-    def __init__(self, ctx: RunContext, tm: TypeMapping) -> None:
-        self.ctx, self.tm = ctx, tm
-        self.start = self._written()
+    def __init__(self, ctx: RunContext, tm: TypeMapping, incremental: bool) -> None:
+        self.ctx, self.tm, self.incremental = ctx, tm, incremental
+        self.start = (ctx.counts.get("created", 0), ctx.counts.get("updated", 0))
         self.at, self.next = 0, bulk.ANALYZE_AFTER
 
-    def _written(self) -> int:
-        return self.ctx.counts.get("created", 0) + self.ctx.counts.get("updated", 0)
+    def _written(self) -> tuple[int, int]:
+        """Records this pass created and updated so far."""
+        counts, (created, updated) = self.ctx.counts, self.start
+        return counts.get("created", 0) - created, counts.get("updated", 0) - updated
 
     def grown(self, final: bool = False) -> None:
-        written = self._written() - self.start
+        created, updated = self._written()
+        written = created + updated
         due = written >= self.next or (
             final and written > self.at and written >= bulk.ANALYZE_AFTER
         )
         if not due or self.ctx.dry_run:
             return
         tables = [crmrows.TABLES[self.tm.kind], links.LINKS, matchkeys.KEYS]
-        bulk.analyze(self.ctx.database.engine, tables)
+        updates_only = self.incremental and created < bulk.ANALYZE_AFTER
+        bulk.analyze(self.ctx.database.engine, tables, written if updates_only else None)
         self.at, self.next = written, written * 4
 
 
