@@ -16,7 +16,7 @@ the process's maximum resident set (`wait4`). dlt runs from its own venv
 (`bench/.venv-dlt`, made on first use with pinned versions) so the product's stays clean.
 
     .venv/bin/python bench/sync_1m.py [--rows 1000000] [--skip dlt,sqla,raw] [--rounds 1]
-        [--keep]
+        [--baseline-src OTHER/src] [--keep]
 
 Creates its databases (uniquely named) and drops them afterwards (unless --keep). To see
 what dominates, `BENCH_SPY=PATH` samples each erpsync run with py-spy (from the product's
@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -156,8 +157,11 @@ def run_all(args: argparse.Namespace, db: Databases, folder: str) -> dict[str, S
     step("inc", "erpsync incremental, 1 % changed", erpsync(db, folder, cid))
     for again in range(1, args.rounds):  # the same step again: how much it varies
         db.change(n, again)
-        step(f"inc{again}", f"erpsync incremental, 1 % changed, round {again + 1}",
-             erpsync(db, folder, cid))  # fmt: skip
+        command, key, label = erpsync(db, folder, cid), f"inc{again}", ""
+        if args.baseline_src and again % 2:  # every other round with the baseline's code
+            command, key = ["env", f"PYTHONPATH={args.baseline_src}", *command], f"base{again}"
+            label = " (baseline code)"
+        step(key, f"erpsync incremental, 1 % changed, round {again + 1}{label}", command)
     if "dlt" not in skip:
         step("dlt_none", "dlt incremental, nothing changed", dlt("inc", db, folder))
     step("none", "erpsync run, nothing changed", erpsync(db, folder, cid))
@@ -177,6 +181,13 @@ def _ratio(steps: dict[str, Step], a: str, b: str) -> float | None:
     return steps[a].seconds / steps[b].seconds if a in steps and b in steps else None
 
 
+def _rounds(steps: dict[str, Step]) -> float | None:
+    """Median of this code's repeated incremental rounds over the baseline code's."""
+    mine = [s.seconds for key, s in steps.items() if key.startswith("inc") and key != "inc"]
+    base = [s.seconds for key, s in steps.items() if key.startswith("base")]
+    return statistics.median(mine) / statistics.median(base) if mine and base else None
+
+
 def report(steps: dict[str, Step]) -> None:
     print("ratios (wall time; lower is better)")
     lines = [
@@ -190,6 +201,7 @@ def report(steps: dict[str, Step]) -> None:
             if key.startswith("inc") and key != "inc"
         ],
         ("ANALYZE of the filled tables / incremental 1 %", _ratio(steps, "analyze", "inc"), None),
+        ("incremental rounds: this code / baseline code (medians)", _rounds(steps), None),
         ("full resync, nothing changed / full", _ratio(steps, "resync", "full"), 0.5),
         ("resync, nothing changed / dlt merge re-run", _ratio(steps, "resync", "dlt_all"), 1.0),
         ("incremental 1 % / dlt incremental", _ratio(steps, "inc", "dlt_inc"), None),
@@ -224,6 +236,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--rounds", type=int, default=1, help="incremental runs of 1 %% changed (other values)"
+    )
+    parser.add_argument(
+        "--baseline-src",
+        default="",
+        help="a source tree (its src/) whose erpsync runs every other repeated round",
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
