@@ -3,9 +3,10 @@
 Each live company, person and project has one row per rule it can be found by:
 `number` (number/code), `vat` (VAT or organisation number), `name` (normalised name),
 `email` and `domain` (of the web site). A duplicate rule looks keys up with one indexed
-query per batch and rule (`find`), never a scan per row. The keys are rewritten whenever
+query per batch and rule (`find`), never a scan per row. The keys are kept current whenever
 a record is written: the CRM service calls `refresh` after its flush, the engine's bulk
-writer (`sync.crmrows`) calls `add` and `refresh`. Deleted records have no keys.
+writer (`sync.crmrows`) calls `add` and `refresh`; `refresh` writes only the keys that
+changed. Deleted records have no keys.
 
 ERP actors are normalised with the same functions (`keys_of` over the CRM values the
 transform module gives), so both sides compare in one form.
@@ -18,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, String, Table, delete, select
+from sqlalchemy import BigInteger, Index, String, Table, bindparam, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from erpsync.crm.models import Company, Person, Project
@@ -222,15 +223,51 @@ def add(session: Session, kind: str, records: Iterable[tuple[int, Mapping[str, A
 
 
 def refresh(session: Session, kind: str, ids: Iterable[int]) -> None:
-    """Rewrite the keys of these records from what they hold now (after a flush)."""
+    """Bring the keys of these records in line with what they hold now (after a flush):
+    per chunk one read of the records and one of their stored keys, then only the keys
+    that differ are deleted and inserted (an update of the e-mail rewrites one row)."""
     if kind not in MODELS:
         return
     table: Table = MODELS[kind].__table__
     columns = [table.c[name] for name in sorted(KEY_COLUMNS[kind])]
+    keyers = KEYERS[kind]
     for chunk in _chunks(ids):
-        session.execute(delete(KEYS).where(KEYS.c.kind == kind, KEYS.c.crm_id.in_(chunk)))
-        found = session.execute(select(table.c.id, *columns).where(table.c.id.in_(chunk))).all()
-        add(session, kind, [(int(raw.id), dict(raw._mapping)) for raw in found])
+        found = session.execute(
+            select(table.c.id, *columns).where(bulk.among(session, table.c.id, chunk))
+        ).all()
+        records = [(int(raw.id), dict(raw._mapping)) for raw in found]
+        wanted = {
+            (rule, value[:MAX_VALUE], crm_id)
+            for crm_id, values in records
+            if values.get("deleted_at") is None
+            for rule, keyer in keyers.items()
+            if (value := keyer(values))
+        }
+        stored = {
+            (rule, value, int(crm_id))
+            for rule, value, crm_id in session.execute(
+                select(KEYS.c.rule, KEYS.c.value, KEYS.c.crm_id).where(
+                    KEYS.c.kind == kind, bulk.among(session, KEYS.c.crm_id, chunk)
+                )
+            )
+        }
+        _delete(session, kind, sorted(stored - wanted))
+        # In index order: neighbouring inserts touch the same index pages.
+        rows = sorted(wanted - stored)
+        bulk.insert_tuples(session, KEYS, ("rule", "value", "crm_id"), rows, {"kind": kind})
+
+
+def _delete(session: Session, kind: str, rows: Sequence[tuple[str, str, int]]) -> None:
+    """Delete keys by their primary key (one executemany)."""
+    if rows:
+        statement = delete(KEYS).where(
+            KEYS.c.kind == kind,
+            KEYS.c.rule == bindparam("b_rule"),
+            KEYS.c.value == bindparam("b_value"),
+            KEYS.c.crm_id == bindparam("b_crm_id"),
+        )
+        params = [{"b_rule": r, "b_value": v, "b_crm_id": i} for r, v, i in rows]
+        session.execute(statement, params)
 
 
 def find(session: Session, kind: str, rule: str, values: Iterable[str]) -> dict[str, list[int]]:
