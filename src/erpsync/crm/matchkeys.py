@@ -53,42 +53,13 @@ MODELS: dict[str, Any] = {"company": Company, "person": Person, "project": Proje
 
 # --- normalising -----------------------------------------------------------------------
 
-_LEGAL_FORMS = frozenset(
-    [
-        "ab",
-        "aktiebolag",
-        "hb",
-        "kb",
-        "ek",
-        "oy",
-        "oyj",
-        "as",
-        "asa",
-        "aps",
-        "a/s",
-        "ltd",
-        "limited",
-        "llc",
-        "llp",
-        "inc",
-        "incorporated",
-        "corp",
-        "corporation",
-        "co",
-        "plc",
-        "gmbh",
-        "ag",
-        "kg",
-        "sa",
-        "sas",
-        "sarl",
-        "srl",
-        "spa",
-        "bv",
-        "nv",
-        "ehf",
-    ]
-)
+# fmt: off
+_LEGAL_FORMS = frozenset([
+    "ab", "aktiebolag", "hb", "kb", "ek", "oy", "oyj", "as", "asa", "aps", "a/s", "ltd",
+    "limited", "llc", "llp", "inc", "incorporated", "corp", "corporation", "co", "plc",
+    "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "ehf",
+])
+# fmt: on
 _NOT_WORD = re.compile(r"[^\w]+")
 _VAT_PREFIX = re.compile(r"^[A-Z]{2}(?=\d)")
 _NOT_VAT = re.compile(r"[^0-9A-Za-z]")
