@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from erpsync.db import create_database, migrate
 from erpsync.db.engine import make_engine
 from erpsync.errors import ConfigError
+from tests.db import counter
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
@@ -38,14 +39,7 @@ def test_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Path) -> N
     def writer() -> None:
         try:
             for _ in range(25):
-                with database.session() as session:
-                    value = session.execute(
-                        text("SELECT value FROM change_counter WHERE name = 'crm'")
-                    ).scalar_one()
-                    session.execute(
-                        text("UPDATE change_counter SET value = :v WHERE name = 'crm'"),
-                        {"v": value + 1},
-                    )
+                counter.increment(database)
         except BaseException as exc:
             errors.append(exc)
 

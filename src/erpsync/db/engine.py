@@ -2,7 +2,8 @@
 
 SQLite is a real option (SPEC R-SEM-8): WAL, foreign keys on, `busy_timeout` of 30 s and
 write transactions that begin `IMMEDIATE`, so two writers queue instead of failing with
-"database is locked" when a read transaction tries to upgrade. Read-only sessions begin
+"database is locked" when a read transaction tries to upgrade; within one process the
+writers of a file take turns in arrival order (`sqlite_queue`). Read-only sessions begin
 `DEFERRED` and never block writers. PostgreSQL runs through psycopg 3.
 """
 
@@ -19,14 +20,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from erpsync.db import sqlite_queue
 from erpsync.db.positions import track_positions
 from erpsync.errors import ConfigError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READONLY = "erpsync_readonly"
+_QUEUED = "erpsync_write_turn"
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, path: str | None) -> None:
+    queue = sqlite_queue.for_file(path) if path else None
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
@@ -42,7 +47,24 @@ def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         readonly = connection.get_execution_options().get(READONLY, False)
-        connection.exec_driver_sql("BEGIN DEFERRED" if readonly else "BEGIN IMMEDIATE")
+        if readonly:
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
+        queued = queue is not None and queue.enter(SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if queued:
+                queue.leave()  # type: ignore[union-attr]
+            raise
+        if queued:
+            connection.info[_QUEUED] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        if queue is not None and connection.info.pop(_QUEUED, False):
+            queue.leave()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -51,12 +73,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigError(f"The database URL is not valid: {exc}", field="database_url") from exc
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    sqlite = parsed.get_backend_name() == "sqlite"
+    on_file = sqlite and parsed.database not in (None, "", ":memory:")
+    if on_file:
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
     try:
         if parsed.get_backend_name() == "sqlite":
             engine = create_engine(parsed, **kwargs)
-            _sqlite_pragmas(engine)
+            _sqlite_pragmas(engine, str(parsed.database) if on_file else None)
         else:
             engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
