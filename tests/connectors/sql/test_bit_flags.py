@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
-from erpsync.connectors.sql import SqlConnector
 from erpsync.sdk import Actor, ActorType
 from erpsync.sdk.host import ConnectorHost
-from tests.services import MARIADB_URL, PG_ADMIN_URL, need_service, unique_name
+from tests.connectors.sql.scratch import scratch_host
 
 MAPPING = """
 actors:
@@ -29,9 +27,9 @@ actors:
 EXPECTED = {"1": {"flag": True}, "2": {"flag": False}, "3": {"flag": None}}
 #: Row 4 is soft-deleted (its `gone` bit is on).
 DELETED = {"1": False, "2": False, "3": False, "4": True}
-SERVERS = {
-    "postgresql": (PG_ADMIN_URL, 5432, '"', "TIMESTAMP", "B'1'", "B'0'"),
-    "mariadb": (MARIADB_URL, 3306, "`", "DATETIME(6)", "b'1'", "b'0'"),
+STAMPS = {  # dialect → (stamp column type, bit on, bit off)
+    "postgresql": ("TIMESTAMP", "B'1'", "B'0'"),
+    "mariadb": ("DATETIME(6)", "b'1'", "b'0'"),
 }
 
 
@@ -43,42 +41,16 @@ SERVERS = {
     ],
 )
 def host(request: pytest.FixtureRequest) -> Iterator[ConnectorHost]:
-    dialect = request.param
-    admin_url, port, quote, stamp, on, off = SERVERS[dialect]
-    need_service(dialect, "127.0.0.1", port)
-    name = unique_name("erpsync_bitflag")
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"CREATE DATABASE {quote}{name}{quote}"))
-    url = sa.make_url(admin_url).set(database=name)
-    engine = sa.create_engine(url)
-    hosted = ConnectorHost(SqlConnector())
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                sa.text(
-                    f"CREATE TABLE party (id INT PRIMARY KEY, flag BIT(1), gone BIT(1), "
-                    f"updated_at {stamp})"
-                )
-            )
-            connection.execute(
-                sa.text(
-                    f"INSERT INTO party VALUES (1, {on}, {off}, '2024-05-06 07:08:09'), "
-                    f"(2, {off}, {off}, '2024-05-06 07:08:10'), "
-                    f"(3, NULL, NULL, '2024-05-06 07:08:11'), "
-                    f"(4, {off}, {on}, '2024-05-06 07:08:12')"
-                )
-            )
-        values = {"dialect": dialect, "host": url.host, "port": url.port or port,
-                  "database": name, "user": url.username, "mapping": MAPPING}  # fmt: skip
-        hosted.open("bits", values)
+    stamp, on, off = STAMPS[request.param]
+    statements = [
+        f"CREATE TABLE party (id INT PRIMARY KEY, flag BIT(1), gone BIT(1), updated_at {stamp})",
+        f"INSERT INTO party VALUES (1, {on}, {off}, '2024-05-06 07:08:09'), "
+        f"(2, {off}, {off}, '2024-05-06 07:08:10'), "
+        f"(3, NULL, NULL, '2024-05-06 07:08:11'), "
+        f"(4, {off}, {on}, '2024-05-06 07:08:12')",
+    ]
+    with scratch_host(request.param, "erpsync_bitflag", statements, MAPPING) as hosted:
         yield hosted
-    finally:
-        hosted.close()
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {quote}{name}{quote}"))
-        admin.dispose()
 
 
 def test_the_change_stream_reads_a_bit_flag_that_is_off_as_false(host: ConnectorHost) -> None:

@@ -9,12 +9,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-import sqlalchemy as sa
 
-from erpsync.connectors.sql import SqlConnector
 from erpsync.sdk import ActorType
 from erpsync.sdk.host import ConnectorHost
-from tests.services import MARIADB_URL, need_service, unique_name
+from tests.connectors.sql.scratch import scratch_host
 
 pytestmark = pytest.mark.mariadb
 
@@ -57,29 +55,13 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def host() -> Iterator[ConnectorHost]:
-    need_service("MariaDB", "127.0.0.1", 3306)
-    name = unique_name("erpsync_sqlvalues")
-    admin = sa.create_engine(MARIADB_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"CREATE DATABASE `{name}`"))
-    url = sa.make_url(MARIADB_URL).set(database=name)
-    engine = sa.create_engine(url)
-    hosted = ConnectorHost(SqlConnector())
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text("SET SESSION sql_mode = ''"))  # zero dates allowed
-            connection.execute(sa.text(TABLE))
-            connection.execute(sa.text(f"INSERT INTO party VALUES {', '.join(ROWS)}"))
-        values = {"dialect": "mariadb", "host": url.host, "port": url.port or 3306,
-                  "database": name, "user": url.username, "mapping": MAPPING}  # fmt: skip
-        hosted.open("values", values)
+    statements = [
+        "SET SESSION sql_mode = ''",  # zero dates allowed
+        TABLE,
+        f"INSERT INTO party VALUES {', '.join(ROWS)}",
+    ]
+    with scratch_host("mariadb", "erpsync_sqlvalues", statements, MAPPING) as hosted:
         yield hosted
-    finally:
-        hosted.close()
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
-        admin.dispose()
 
 
 def test_stream_answers_aware_utc_datetimes_and_bool_flags(host: ConnectorHost) -> None:
