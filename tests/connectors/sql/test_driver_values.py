@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from erpsync.sdk import ActorType
 from erpsync.sdk.host import ConnectorHost
 from tests.connectors.sql.scratch import scratch_host
+from tests.services import MARIADB_URL
 
 pytestmark = pytest.mark.mariadb
 
@@ -75,3 +77,47 @@ def test_stream_answers_aware_utc_datetimes_and_bool_flags(host: ConnectorHost) 
 def test_get_actors_answers_the_same_values_as_the_stream(host: ConnectorHost) -> None:
     actors = host.get_actors(ActorType.CUSTOMER, list(EXPECTED))
     assert {actor.key: actor.values for actor in actors} == EXPECTED
+
+
+@pytest.fixture
+def server_in_local_time() -> Iterator[None]:
+    """The MariaDB server's zone set to UTC+05:00 for new sessions, as a server kept in
+    local time has it; restored afterwards."""
+    admin = sa.create_engine(MARIADB_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        was = connection.execute(sa.text("SELECT @@GLOBAL.time_zone")).scalar_one()
+        connection.execute(sa.text("SET GLOBAL time_zone = '+05:00'"))
+    try:
+        yield
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text("SET GLOBAL time_zone = :zone"), {"zone": was})
+        admin.dispose()
+
+
+def test_timestamps_read_in_utc_when_the_server_keeps_local_time(
+    server_in_local_time: None,
+) -> None:
+    """A TIMESTAMP is stored as an instant; a session in the server's zone would answer
+    it five hours off, and the CRM would show (and sync back) the wrong time."""
+    mapping = """
+actors:
+  Customer:
+    table: party
+    key: id
+    modified: stamped
+    fields:
+      - {key: seen, type: Datetime}
+"""
+    statements = [
+        "CREATE TABLE party (id INT PRIMARY KEY, seen TIMESTAMP NULL, stamped TIMESTAMP(6) NULL)",
+        "SET time_zone = '+00:00'",
+        "INSERT INTO party VALUES (1, '2024-05-06 07:08:09', '2024-05-06 07:08:09'), "
+        "(2, NULL, '2024-05-06 07:08:10')",
+    ]
+    with scratch_host("mariadb", "erpsync_sqlzone", statements, mapping) as hosted:
+        batches = list(hosted.changes(ActorType.CUSTOMER, None))
+        read = {actor.key: actor.values for batch in batches for actor in batch.actors}
+        assert read == {"1": {"seen": MOMENT}, "2": {"seen": None}}
+        [fetched] = hosted.get_actors(ActorType.CUSTOMER, ["1"])
+    assert fetched.values == {"seen": MOMENT}

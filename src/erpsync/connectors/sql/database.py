@@ -128,6 +128,10 @@ def make_engine(target: Target, url: URL) -> Engine:
         connect_args["options"] = "-c timezone=UTC"
     else:  # mysqlclient: DATETIME as aware UTC, parsed in C (see `mysql_conversions`)
         connect_args["conv"] = mysql_conversions()
+        # TIMESTAMP columns are answered (and compared) in the session's zone, which is
+        # the server's unless set: a server in local time would shift every stamp, and
+        # its daylight-saving change would move the change cursor by an hour.
+        connect_args["init_command"] = "SET time_zone = '+00:00'"
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
