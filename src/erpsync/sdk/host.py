@@ -12,7 +12,7 @@ a `RemoteConnector` is wrapped the same way.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import suppress
 from typing import TypeVar
@@ -41,7 +41,7 @@ from erpsync.sdk.validation import (
     expect_list,
     malformed,
 )
-from erpsync.sdk.worker import CallWorker
+from erpsync.sdk.worker import CallWorker, Submitted
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 30.0
@@ -63,14 +63,23 @@ class ConnectorHost:
     # --- running calls -------------------------------------------------------------
 
     def _run(self, call: str, function: Callable[[], T]) -> T:
+        return self._wait(call, self._submit(function))
+
+    def _submit(self, function: Callable[[], T]) -> Submitted[T]:
+        """Hand a call to the worker without waiting (the stream's read-ahead)."""
         if self._worker is None:
             self._worker = CallWorker(f"connector-{self.key}")
-        future = self._worker.submit(function)
+        return Submitted(self._worker, self._worker.submit(function))
+
+    def _wait(self, call: str, submitted: Submitted[T]) -> T:
+        """The call's answer, waiting at most the timeout from now."""
         try:
-            return future.result(timeout=self.timeout)
+            return submitted.future.result(timeout=self.timeout)
         except FutureTimeout:
             # The thread stays stuck in the ERP call; later calls get a fresh one.
-            self._worker = None
+            if self._worker is submitted.worker:
+                self._worker = None
+            submitted.worker.stop()  # its thread ends if the call ever returns
             raise ConnectorError(
                 Category.TRANSIENT,
                 f"The connector {self.key!r} did not answer {call} within {self.timeout:g} s.",
@@ -215,7 +224,7 @@ class ConnectorHost:
 
     def changes(
         self, actor_type: ActorType, cursor: str | None, field_keys: Sequence[str] | None = None
-    ) -> Iterator[ChangeBatch]:
+    ) -> Generator[ChangeBatch, None, None]:
         """The change stream; bad records go to `ChangeBatch.rejected`, not to the caller."""
         check = self._checks.check(actor_type, field_keys, "changes")
         if cursor is not None and not isinstance(cursor, str):

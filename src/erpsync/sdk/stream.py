@@ -1,6 +1,14 @@
 """The host side of a change stream: a timeout per batch, resume after a lost
 connection, checked batches, cursors that never go backwards.
 
+One batch is read ahead: as soon as a batch is handed to the caller, the connector's
+next one is requested on the host's call worker, so the ERP is read while the caller
+writes (never more than one batch waits). The timeout bounds how long the caller waits
+when it asks for that batch; an error of the read-ahead reaches the caller only then,
+after every earlier batch. A caller that stops early drops the read-ahead: it is
+cancelled if it has not started, and the connector's generator is closed on the worker
+after it (so `close()` of the host waits for it at most its timeout).
+
 Record-level problems do not stop the stream: the bad actor moves to
 `ChangeBatch.rejected` (a `data` error naming it) so the engine quarantines it and
 goes on (R-SYNC-6); a malformed batch is a `system` error and ends the stream.
@@ -8,13 +16,14 @@ goes on (R-SYNC-6); a malformed batch is a `system` error and ends the stream.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
 from erpsync.sdk.errors import UNKNOWN_CONNECTION, ConnectorError
 from erpsync.sdk.model import ActorType, ChangeBatch
 from erpsync.sdk.validation import ActorCheck, malformed
+from erpsync.sdk.worker import Submitted
 
 if TYPE_CHECKING:
     from erpsync.sdk.host import ConnectorHost
@@ -28,7 +37,7 @@ def checked_stream(
     actor_type: ActorType,
     cursor: str | None,
     field_keys: Sequence[str] | None,
-) -> Iterator[ChangeBatch]:
+) -> Generator[ChangeBatch, None, None]:
     connector = host.connector
     keys = None if field_keys is None else list(field_keys)
 
@@ -38,25 +47,41 @@ def checked_stream(
     order = _CursorOrder(host, cursor)
     last_cursor = cursor
     iterator = start(cursor)
+    ahead: Submitted[object] | None = None  # the next batch, being read
     retried = False
-    while True:
-        try:
-            answer = host._run("changes", partial(next, iterator, _END))
-        except ConnectorError as exc:
-            if exc.code != UNKNOWN_CONNECTION or host._opened is None or retried:
-                raise
-            # Re-open once and resume after the last batch the caller has seen.
-            retried = True
-            host._reopen("changes")
-            iterator = start(last_cursor)
-            continue
-        retried = False
-        if answer is _END:
-            return
-        batch = _checked_batch(host.key, answer, check)
-        order.advance(batch.cursor)
-        last_cursor = batch.cursor
-        yield batch
+    try:
+        while True:
+            reading = ahead or host._submit(partial(next, iterator, _END))
+            ahead = None
+            try:
+                answer = host._wait("changes", reading)
+            except ConnectorError as exc:
+                if exc.code != UNKNOWN_CONNECTION or host._opened is None or retried:
+                    raise
+                # Re-open once and resume after the last batch the caller has seen.
+                retried = True
+                host._reopen("changes")
+                iterator = start(last_cursor)
+                continue
+            retried = False
+            if answer is _END:
+                return
+            ahead = host._submit(partial(next, iterator, _END))  # read while the caller works
+            batch = _checked_batch(host.key, answer, check)
+            order.advance(batch.cursor)
+            last_cursor = batch.cursor
+            yield batch
+    finally:
+        if ahead is not None:  # the caller stopped early (or a batch was malformed)
+            _drop(ahead, iterator)
+
+
+def _drop(ahead: Submitted[object], iterator: Iterator[ChangeBatch]) -> None:
+    """Forget a read-ahead nobody will ask for; never waits."""
+    ahead.future.cancel()  # only succeeds while it has not started
+    close = getattr(iterator, "close", None)
+    if close is not None:  # after the read in flight, on the connector's thread
+        ahead.worker.submit(close)
 
 
 def _checked_batch(connector: str, answer: object, check: ActorCheck) -> ChangeBatch:

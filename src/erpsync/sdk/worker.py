@@ -5,6 +5,9 @@ abandons that worker and later calls get a fresh one. The threads are daemons (n
 `ThreadPoolExecutor`, whose threads are joined at exit) so a hung ERP never keeps
 the process alive. One thread per worker keeps a connector's calls on one thread,
 which drivers with thread affinity need.
+
+A call can be submitted before anyone waits for it (`Submitted`): the change stream
+reads its next batch this way while the engine works on the current one.
 """
 
 from __future__ import annotations
@@ -13,11 +16,18 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
 _Job = tuple[Callable[[], Any], Future[Any]]
+
+
+class Submitted(NamedTuple, Generic[T]):
+    """A call handed to a worker: its answer, and the worker that runs it."""
+
+    worker: CallWorker
+    future: Future[T]
 
 
 class CallWorker:
@@ -34,7 +44,7 @@ class CallWorker:
         return future
 
     def stop(self) -> None:
-        """Let the thread end after the job it runs (if any)."""
+        """Let the thread end after the jobs submitted so far."""
         self._jobs.put(None)
 
     def _loop(self) -> None:
@@ -42,12 +52,18 @@ class CallWorker:
             job = self._jobs.get()
             if job is None:
                 return
-            call, future = job
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                result = call()
-            except BaseException as exc:  # handed to the waiting caller
-                future.set_exception(exc)
-            else:
-                future.set_result(result)
+            _execute(*job)
+            # Keep nothing of a finished job while waiting: a dropped change stream's
+            # generator is then released (and closed) at once, on this thread.
+            job = None
+
+
+def _execute(call: Callable[[], Any], future: Future[Any]) -> None:
+    if not future.set_running_or_notify_cancel():
+        return  # cancelled before it started (a read-ahead nobody wants any more)
+    try:
+        result = call()
+    except BaseException as exc:  # handed to the waiting caller
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
