@@ -19,11 +19,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, String, Table, bindparam, delete, select
+from sqlalchemy import BigInteger, Index, String, Table, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from erpsync.crm.models import Company, Person, Project
-from erpsync.db import bulk
+from erpsync.db import bulk, bulk_update
 from erpsync.db.base import Base
 
 NUMBER = "number"
@@ -229,16 +229,8 @@ def refresh(session: Session, kind: str, ids: Iterable[int]) -> None:
 
 
 def _delete(session: Session, kind: str, rows: Sequence[tuple[str, str, int]]) -> None:
-    """Delete keys by their primary key (one executemany)."""
-    if rows:
-        statement = delete(KEYS).where(
-            KEYS.c.kind == kind,
-            KEYS.c.rule == bindparam("b_rule"),
-            KEYS.c.value == bindparam("b_value"),
-            KEYS.c.crm_id == bindparam("b_crm_id"),
-        )
-        params = [{"b_rule": r, "b_value": v, "b_crm_id": i} for r, v, i in rows]
-        session.execute(statement, params)
+    """Delete keys by their primary key (one statement on PostgreSQL)."""
+    bulk_update.delete_tuples(session, KEYS, ("rule", "value", "crm_id"), rows, {"kind": kind})
 
 
 def find(session: Session, kind: str, rule: str, values: Iterable[str]) -> dict[str, list[int]]:

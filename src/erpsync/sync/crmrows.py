@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, exists, select, update
+from sqlalchemy import Table, and_, exists, select
 from sqlalchemy.orm import Session
 
 from erpsync.crm import matchkeys
 from erpsync.crm.models import Company, ListItem, Person, Project
-from erpsync.db import bulk
+from erpsync.db import bulk, bulk_update
 from erpsync.db.base import utcnow
 from erpsync.db.positions import allocate_positions
 from erpsync.errors import DataError
@@ -117,6 +117,15 @@ def _not_null(table: Table) -> dict[str, Any]:
 
 
 _NOT_NULL = {kind: _not_null(table) for kind, table in TABLES.items()}
+#: Columns with a scalar default → it (what a row of an insert batch that lacks the key gets).
+_DEFAULTS = {
+    kind: {
+        column.key: column.default.arg  # type: ignore[attr-defined]
+        for column in table.columns
+        if column.default is not None and getattr(column.default, "is_scalar", False)
+    }
+    for kind, table in TABLES.items()
+}
 
 
 def columns(kind: str, values: dict[str, Any], codes: ListCodes) -> dict[str, Any]:
@@ -136,23 +145,29 @@ def columns(kind: str, values: dict[str, Any], codes: ListCodes) -> dict[str, An
 
 
 def update_rows(session: Session, kind: str, changes: dict[int, dict[str, Any]]) -> None:
-    """Write column values per record id: one executemany per set of columns."""
+    """Write column values per record id: one statement per set of columns (R-SYNC-2).
+
+    Every record takes a new change position (R-SEM-3), in id order, whether or not its
+    values changed (an empty dict only marks it written)."""
     if not changes:
         return
     table = TABLES[kind]
     last = allocate_positions(session, len(changes))
     position = last - len(changes)
-    now = utcnow()
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
     for record_id, values in sorted(changes.items()):
         position += 1
-        params = {**values, "change_pos": position, "updated_at": now, "b_id": record_id}
-        groups.setdefault(tuple(sorted(values)), []).append(params)
-    statement = update(table).where(table.c.id == bindparam("b_id"))
-    for group in groups.values():
-        session.execute(statement, group)
+        names = tuple(sorted(key for key in values if key not in _STAMPED))
+        groups.setdefault(names, []).append([record_id, *(values[n] for n in names), position])
+    stamp = {"updated_at": utcnow()}
+    for names, rows in groups.items():
+        bulk_update.update_by_id(session, table, [*names, "change_pos"], rows, stamp)
     keyed = [i for i, values in changes.items() if matchkeys.KEY_COLUMNS[kind].intersection(values)]
     matchkeys.refresh(session, kind, keyed)  # duplicate rules find records by these (R-SEM-10)
+
+
+#: Columns `update_rows` sets itself.
+_STAMPED = frozenset({"change_pos", "updated_at"})
 
 
 def insert_rows(
@@ -162,7 +177,8 @@ def insert_rows(
     positions: list[tuple[int, int]] | None = None,
 ) -> list[int]:
     """Insert records (column values); returns their ids in the given order and appends
-    the range of change positions they took to `positions`."""
+    the range of change positions they took to `positions`. A column some rows of the
+    batch lack takes its default in those rows, as in a single-row INSERT."""
     if not rows:
         return []
     table = TABLES[kind]
@@ -171,8 +187,12 @@ def insert_rows(
         positions.append((last - len(rows) + 1, last))
     now = utcnow()
     keys = sorted({key for row in rows for key in row})
+    fills = [_DEFAULTS[kind].get(key) for key in keys]  # for a key some rows lack
     first = last - len(rows) + 1
-    values = [[*(row.get(key) for key in keys), first + offset] for offset, row in enumerate(rows)]
+    values = [
+        [*(row.get(key, fill) for key, fill in zip(keys, fills, strict=True)), first + offset]
+        for offset, row in enumerate(rows)
+    ]
     times = {"created_at": now, "updated_at": now}
     ids = bulk.insert_tuples(session, table, [*keys, "change_pos"], values, times, True)
     matchkeys.add(session, kind, zip(ids, rows, strict=True))  # R-SEM-10

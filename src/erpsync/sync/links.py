@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy import Table, and_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from erpsync.db import bulk
+from erpsync.db import bulk, bulk_update
 from erpsync.db.base import utcnow
 from erpsync.mapping.crm_fields import COMPANY
 from erpsync.mapping.transform import CrmValue, Rule, to_crm
@@ -146,7 +146,7 @@ def linked_records(
                 LINKS.c.connection_id == connection_id,
                 LINKS.c.actor_type == actor_type,
                 LINKS.c.crm_kind == kind,
-                LINKS.c.crm_id.in_(wanted),
+                bulk.among(session, LINKS.c.crm_id, wanted),
                 _live(),
             )
         )
@@ -168,7 +168,7 @@ def parent_companies(
                 LINKS.c.connection_id == connection_id,
                 LINKS.c.actor_type == actor_type,
                 LINKS.c.crm_kind == COMPANY,
-                LINKS.c.erp_key.in_(keys),
+                bulk.among(session, LINKS.c.erp_key, keys),
                 LINKS.c.state.in_(PARENT_STATES),
             )
         ).all()
@@ -207,21 +207,17 @@ _INSERTED += ["parent_type", "parent_key", "shadow"]
 
 
 def save_links(session: Session, rows: Iterable[LinkRow]) -> None:
-    """Write state, parent and shadow of the dirty links (one executemany)."""
-    params = [
-        {
-            "b_id": row.id,
-            "state": row.state,
-            "parent_type": row.parent_type,
-            "parent_key": row.parent_key,
-            "shadow": row.shadow,
-            "updated_at": utcnow(),
-        }
+    """Write state, parent and shadow of the dirty links (one statement, R-SEM-2)."""
+    values = [
+        (row.id, row.state, row.parent_type, row.parent_key, row.shadow)
         for row in rows
         if row.dirty and row.id is not None
     ]
-    if params:
-        session.execute(update(LINKS).where(LINKS.c.id == bindparam("b_id")), params)
+    stamp = {"updated_at": utcnow()}
+    bulk_update.update_by_id(session, LINKS, _SAVED, values, stamp)
+
+
+_SAVED = ["state", "parent_type", "parent_key", "shadow"]
 
 
 def adoptable(
@@ -256,7 +252,7 @@ def set_state(session: Session, link_ids: Sequence[int], state: str) -> None:
     if link_ids:
         session.execute(
             update(LINKS)
-            .where(LINKS.c.id.in_(list(link_ids)))
+            .where(bulk.among(session, LINKS.c.id, list(link_ids)))
             .values(state=state, updated_at=utcnow())
         )
 
@@ -267,6 +263,6 @@ def unlink(session: Session, link_ids: Sequence[int]) -> None:
         now = utcnow()
         session.execute(
             update(LINKS)
-            .where(LINKS.c.id.in_(list(link_ids)))
+            .where(bulk.among(session, LINKS.c.id, list(link_ids)))
             .values(state=LINK_UNLINKED, unlinked_at=now, updated_at=now)
         )
