@@ -1,7 +1,8 @@
 """Which group an ERP actor falls in for an import: new, matched (by which rule), ambiguous,
 skipped or invalid (R-IMP-2, R-IMP-3, R-SEM-10).
 
-The preview and the commit's re-check classify the same way, a batch at a time: the
+The preview and the commit's re-check classify the same way, a batch at a time (the
+commit from the preview's stored read where the ERP did not change, `stored`): the
 actors' values go through the transform module (`to_crm`) and the CRM's column rules
 (`crmrows.columns`), so a row that would fail to write is `invalid` with the reason;
 their links come in one query; the duplicate rules look their normalised keys up in the
@@ -144,10 +145,13 @@ class Classifier:
         self.claimed: set[int] = set()
 
     def classify(self, actors: Sequence[Actor]) -> list[Verdict]:
+        return self.decide([self.convert(actor) for actor in actors])
+
+    def decide(self, verdicts: list[Verdict]) -> list[Verdict]:
+        """Group converted actors (or reads the preview stored) against the CRM as it is."""
         tm = self.tm
-        keys = [actor.key for actor in actors]
+        keys = [verdict.key for verdict in verdicts]
         linked = links.by_erp_keys(self.session, self.cid, tm.actor_type.value, keys)
-        verdicts = [self._convert(actor) for actor in actors]
         keyed = {v.key: matchkeys.keys_of(tm.kind, v.erp_values) for v in verdicts}
         wanted = {rule: {k[rule] for k in keyed.values() if rule in k} for rule in self.rules}
         found = lookup(self.session, tm.kind, wanted)
@@ -164,7 +168,7 @@ class Classifier:
             self._match(verdict, keyed[verdict.key], found, taken)
         return verdicts
 
-    def _convert(self, actor: Actor) -> Verdict:
+    def convert(self, actor: Actor) -> Verdict:
         verdict = Verdict(actor.key, NEW, actor=actor)
         problems: list[str] = []
         for rule in self.fields:

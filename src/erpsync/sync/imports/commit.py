@@ -1,10 +1,11 @@
 """The commit of an import: the selected rows in `seq` order (parents first), in batches of
 at most 1,000, each one transaction (R-IMP-4, R-SEM-8).
 
-A batch reads its rows after the job's `position`, fetches their actors from the ERP
-(outside the transaction; the next batch's are read while this one is written),
-re-checks and writes them (`write.BatchWriter`), stores every row's outcome, the job's
-new position and counts, checks the lease (a job taken over by a resumed copy cannot
+A batch reads its rows after the job's `position`, fetches from the ERP the actors
+changed since the preview (all of them for a `snapshot` connector, `stored`; outside
+the transaction, the next batch's while this one is written), re-checks and writes
+them (`write.BatchWriter`), stores every row's outcome, the job's new position and
+counts, checks the lease (a job taken over by a resumed copy cannot
 commit) and commits. PostgreSQL's statistics of the tables it fills are refreshed at the
 start and as they grow (as the engine does), so the look-ups of each batch stay on their
 indexes. A crash loses at most the batch in flight; the resumed job starts after the
@@ -31,6 +32,7 @@ from erpsync.sdk.model import Actor
 from erpsync.sync import crmrows, killpoints, links
 from erpsync.sync.context import RunContext
 from erpsync.sync.engine import check_identity
+from erpsync.sync.imports import stored
 from erpsync.sync.imports.classify import Classifier, mapped_fields
 from erpsync.sync.imports.job import JobContext, cancel, finish
 from erpsync.sync.imports.models import (
@@ -58,6 +60,7 @@ _ROW_COLUMNS = (
     "rule",
     "choice",
     "fingerprint",
+    "erp_read",
 )
 
 
@@ -65,7 +68,8 @@ def run(ctx: JobContext) -> str:
     run_ctx = RunContext(ctx.database, ctx.connection_id, None, ctx.token, ctx.host, ctx.codes)
     run_ctx.lease_ttl, run_ctx.clock = ctx.lease_ttl, ctx.clock  # batches renew the short lease
     check_identity(run_ctx)  # R-SEM-4: links are only made against the ERP they belong to
-    total, done = _start(ctx)
+    total, done, cursors = _start(ctx)
+    changed = stored.changed_since(ctx.host, ctx.mappings, cursors)  # R-SEM-10: what moved
     types = {tm.actor_type.value: tm for tm in ctx.mappings}
     tables = [crmrows.TABLES[tm.kind] for tm in ctx.mappings] + [links.LINKS, matchkeys.KEYS]
     tables.append(ROWS)
@@ -74,13 +78,13 @@ def run(ctx: JobContext) -> str:
     # The next batch's actors are read from the ERP while this batch is written.
     with ThreadPoolExecutor(1, thread_name_prefix="import-fetch") as reader:
         rows = _next_rows(ctx, None)
-        ahead = reader.submit(_fetch_rows, ctx, types, rows)
+        ahead = reader.submit(_fetch_rows, ctx, types, rows, changed)
         while rows:
             if ctx.cancelled():
                 return cancel(ctx.database, ctx.job_id, ctx.token)
             fetched = ahead.result()
             following = _next_rows(ctx, rows[-1].seq)
-            ahead = reader.submit(_fetch_rows, ctx, types, following)
+            ahead = reader.submit(_fetch_rows, ctx, types, following, changed)
             with run_ctx.batch() as session:
                 outcomes: list[Outcome] = []
                 for name, group in _by_type(rows):
@@ -89,7 +93,7 @@ def run(ctx: JobContext) -> str:
                         session, ctx.connection_id, tm, ctx.rules, ctx.action, ctx.codes
                     )
                     writer = BatchWriter(session, classifier, tm)
-                    outcomes += writer.write(group, fetched[name])
+                    outcomes += writer.write(group, fetched[name], changed)
                 progress = _store(session, ctx, outcomes, rows[-1].seq, done + len(rows), total)
             done += len(rows)
             written += len(rows)
@@ -105,9 +109,10 @@ def run(ctx: JobContext) -> str:
     return SUCCEEDED
 
 
-def _start(ctx: JobContext) -> tuple[int, int]:
+def _start(ctx: JobContext) -> tuple[int, int, dict[str, Any] | None]:
     """Running; rows not selected get their outcome now (idempotent on a resume).
-    Returns the selected rows in all and those already done (before the position)."""
+    Returns the selected rows in all, those already done (before the position) and the
+    preview's cursors."""
     with ctx.database.session() as session:
         job = session.get(ImportJob, ctx.job_id)
         assert job is not None
@@ -124,7 +129,8 @@ def _start(ctx: JobContext) -> tuple[int, int]:
         selected = select(func.count()).where(ROWS.c.job_id == ctx.job_id, ROWS.c.selected)
         total = int(session.scalar(selected) or 0)
         done = int(session.scalar(selected.where(ROWS.c.seq <= job.position)) or 0)
-    return total, done
+        cursors = job.cursors
+    return total, done, cursors
 
 
 def _next_rows(ctx: JobContext, after: int | None) -> list[Row]:
@@ -147,12 +153,14 @@ def _by_type(rows: Sequence[Row]) -> list[tuple[str, list[Row]]]:
 
 
 def _fetch_rows(
-    ctx: JobContext, types: dict[str, TypeMapping], rows: Sequence[Row]
+    ctx: JobContext, types: dict[str, TypeMapping], rows: Sequence[Row], changed: stored.Changed
 ) -> dict[str, dict[str, Actor | Exception]]:
-    return {
-        name: _fetch(ctx, types[name], [row.erp_key for row in group])
-        for name, group in _by_type(rows)
-    }
+    """The actors of the rows the preview's stored read cannot stand for."""
+    found: dict[str, dict[str, Actor | Exception]] = {}
+    for name, group in _by_type(rows):
+        keys = [row.erp_key for row in group if not changed.use_stored(row)]
+        found[name] = _fetch(ctx, types[name], keys) if keys else {}
+    return found
 
 
 def _fetch(ctx: JobContext, tm: TypeMapping, keys: list[str]) -> dict[str, Actor | Exception]:

@@ -73,6 +73,8 @@ class ImportJob(Timestamps, Base):
     previewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    #: per actor type, the cursor after the preview's read and its fields (`stored.Cursor`)
+    cursors: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None, nullable=True)
 
 
 class ImportRow(Base):
@@ -105,3 +107,5 @@ class ImportRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(10), default=None)
     outcome_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)
+    #: the actor as the preview read it (JSON, `stored.encode`); None: read it again
+    erp_read: Mapped[str | None] = mapped_column(Text, default=None)

@@ -2,7 +2,8 @@
 
 Every actor of each chosen type is read from the start of its change stream (parents
 first), classified a batch at a time and stored as an `ImportRow` with its group,
-rule, candidates, reason and fingerprint — a matched row also with the fields whose
+rule, candidates, reason, fingerprint and the actor as read (`stored`, so the commit
+reads again only what changed since) — a matched row also with the fields whose
 CRM values the next sync will write to the ERP (`outbound`); new and matched rows start
 selected, the rest not (an ambiguous row waits for a choice). Actors the connector's answer could
 not carry (rejected by the host) are `invalid` with the reason. Memory stays flat:
@@ -25,7 +26,7 @@ from erpsync.db.base import utcnow
 from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.model import Actor
 from erpsync.sync import crmrows, links
-from erpsync.sync.imports import outbound
+from erpsync.sync.imports import outbound, stored
 from erpsync.sync.imports.classify import Classifier, Verdict, mapped_fields
 from erpsync.sync.imports.job import JobContext, cancel, finish
 from erpsync.sync.imports.models import (
@@ -53,11 +54,14 @@ def run(ctx: JobContext) -> str:
     tables = [crmrows.TABLES[tm.kind] for tm in ctx.mappings] + [links.LINKS, matchkeys.KEYS]
     bulk.analyze(ctx.database.engine, tables)  # look-ups planned for the tables as they are
     seq = 0
+    cursors: dict[str, dict[str, str]] = {}
     for tm in ctx.mappings:
         classifier: Classifier | None = None
+        cursor: str | None = None
         for batch in ctx.host.changes(tm.actor_type, None, [f.erp_key for f in mapped_fields(tm)]):
             if ctx.cancelled():
                 return cancel(ctx.database, ctx.job_id, None)
+            cursor = batch.cursor
             actors = list(
                 {actor.key: actor for actor in batch.actors if not actor.deleted}.values()
             )
@@ -80,9 +84,12 @@ def run(ctx: JobContext) -> str:
                         update(JOBS).where(JOBS.c.id == ctx.job_id).values(progress=progress)
                     )
                 ctx.report(progress)
+        if cursor is not None and stored.tracks_cursor(ctx.host):  # the commit reads from here
+            cursors[tm.actor_type.value] = stored.cursor_entry(tm, cursor)
     with ctx.database.session() as session:
         counts = group_counts(session, ctx.job_id)
-    finish(ctx.database, ctx.job_id, None, READY, counts=counts, previewed_at=utcnow())
+    now = utcnow()
+    finish(ctx.database, ctx.job_id, None, READY, counts=counts, previewed_at=now, cursors=cursors)
     return READY
 
 
@@ -170,6 +177,7 @@ def _store(
                 "outcome": None,
                 "outcome_id": None,
                 "note": None,
+                "erp_read": stored.encode(verdict),
             }
         )
     if not rows:
@@ -182,7 +190,23 @@ def _store(
         except IntegrityError:
             pass  # an actor read twice (an overlap window): keep its first row, below
     session.execute(_insert_new(session), rows)
+    _forget_repeats(session, job_id, tm, rows)
     return seq
+
+
+def _forget_repeats(session: Session, job_id: int, tm: TypeMapping, rows: list[Any]) -> None:
+    """An actor met again (it may have changed while the preview read): its first row
+    keeps no stored read, so the commit reads it again from the ERP."""
+    session.execute(
+        update(ROWS)
+        .where(
+            ROWS.c.job_id == job_id,
+            ROWS.c.actor_type == tm.actor_type.value,
+            ROWS.c.erp_key.in_([row["erp_key"] for row in rows]),
+            ROWS.c.seq < rows[0]["seq"],
+        )
+        .values(erp_read=None)
+    )
 
 
 def _insert_new(session: Session) -> Any:

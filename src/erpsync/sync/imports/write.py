@@ -1,10 +1,12 @@
 """Writing one batch of selected import rows of one actor type (R-IMP-1, R-IMP-2, R-SEM-2).
 
-The rows are re-checked first (R-SEM-10): the actors, read again from the ERP, are
-classified as in the preview; a row whose group or matched record differs is not
-written but reported as `changed` with what changed. The rest is written through the
-engine's bulk path — `crmrows` for CRM records (change positions, match keys), `links`
-for links with their shadows, `journal` for the sync log — in the batch transaction:
+The rows are re-checked first (R-SEM-10): the actors — read again from the ERP where
+they changed since the preview, else as the preview stored them (`stored`) — are
+classified as in the preview, against the CRM as it is now; a row whose group or
+matched record differs is not written but reported as `changed` with what changed.
+The rest is written through the engine's bulk path — `crmrows` for CRM records (change
+positions, match keys), `links` for links with their shadows, `journal` for the sync
+log — in the batch transaction:
 
 - new (or `add`, or an ambiguous row whose choice is a new record) → a CRM record;
 - matched → `merge` fills the CRM fields that are empty, `replace` overwrites them;
@@ -24,8 +26,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from erpsync.errors import ErpSyncError
+from erpsync.sdk.model import Actor
 from erpsync.sync import crmrows, journal, links
-from erpsync.sync.imports import outbound
+from erpsync.sync.imports import outbound, stored
 from erpsync.sync.imports.classify import Classifier, Verdict
 from erpsync.sync.imports.models import (
     ADDED,
@@ -38,6 +41,7 @@ from erpsync.sync.imports.models import (
     NEW,
     REPLACED,
 )
+from erpsync.sync.imports.stored import Changed
 from erpsync.sync.links import LinkRow
 from erpsync.sync.models import LINK_ACTIVE, LINK_WAITING_PARENT
 from erpsync.sync.rules import TypeMapping
@@ -59,6 +63,7 @@ class Row:
     rule: str | None
     choice: int | None
     fingerprint: str | None
+    erp_read: str | None = None  # the actor as the preview read it (`stored`)
 
 
 @dataclass(slots=True)
@@ -117,9 +122,17 @@ class BatchWriter:
         self._links: list[LinkRow] = []
         self._updates: dict[int, dict[str, Any]] = {}
 
-    def write(self, rows: list[Row], actors: dict[str, Any]) -> list[Outcome]:
-        found = [actor for actor in actors.values() if not isinstance(actor, Exception)]
-        verdicts = {v.key: v for v in self.classifier.classify(found)}
+    def write(self, rows: list[Row], actors: dict[str, Any], changed: Changed) -> list[Outcome]:
+        """`actors`: those read again (by key; an exception where the ERP's answer was
+        bad); the other rows are re-checked from the preview's stored read."""
+        read: list[Verdict] = []
+        for row in rows:
+            if changed.use_stored(row):
+                found = row.erp_read or ""
+                read.append(stored.decode(self.tm, row.erp_key, row.fingerprint, found))
+            elif isinstance(actor := actors.get(row.erp_key), Actor) and not actor.deleted:
+                read.append(self.classifier.convert(actor))  # a deleted one: no longer there
+        verdicts = {v.key: v for v in self.classifier.decide(read)}
         refs = {(v.actor.parent_type.value, v.actor.parent_key) for v in verdicts.values()
                 if v.actor and v.actor.parent_type and v.actor.parent_key}  # fmt: skip
         parents = links.parent_companies(self.session, self.cid, refs) if self.tm.has_parent else {}
