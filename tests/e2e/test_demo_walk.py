@@ -3,11 +3,12 @@
 customers entered in the demo ERP after the demo's import, open one and see its ERP tab
 live, connect another company by searching, create one in the ERP, change a customer in the
 demo ERP, switch sync on, press Sync now and find the field change in the sync log
-(R-IMP-3, R-TAB-1, R-TAB-2, R-TAB-3, R-SYNC-1, R-SYNC-9, R-SEM-6, R-UI-2). No page of the
-walk fails to load a resource or throws. Screenshots."""
+and disconnect again (R-IMP-3, R-IMP-4, R-TAB-1…4, R-SYNC-1, R-SYNC-9, R-SEM-6, R-UI-2). No
+page of the walk fails to load a resource, throws, or is wider than the window. Screenshots."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -30,6 +31,12 @@ def _new_company(page: Any, url: str, name: str, city: str) -> None:
     page.click("main button[type=submit]")
     page.wait_for_url(url + "/companies/*")
     page.click("nav.tabs >> text=ERP")
+
+
+def _fits(page: Any) -> None:
+    """The page needs no sideways scrolling at the test's 1280 px window."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
 
 
 def _switch_sync(page: Any, url: str, expected: str) -> Any:
@@ -73,6 +80,7 @@ def test_a_new_user_walks_the_demo(
     row = page.locator("#erp-connections tr", has_text="Demo ERP")
     expect(row.locator(".sync-switch button")).to_have_text("On")
     shots(page, "sync-screen")
+    _fits(page)
     _switch_sync(page, url, "Off")
 
     page.click("nav >> text=Import")
@@ -86,6 +94,11 @@ def test_a_new_user_walks_the_demo(
     page.click("#import-preview button[data-action=commit]")
     expect(page.locator("#import-summary")).to_be_visible(timeout=30_000)
     expect(page.locator(".import-outcomes li[data-outcome=created] strong")).to_have_text("2")
+    # the created rows come before the 500 already linked (skipped) ones, linked to the company
+    created = page.locator("#import-log tbody tr", has_text="10501")
+    expect(created).to_contain_text("created")
+    expect(created.get_by_role("link")).to_have_attribute("href", re.compile(r"/companies/\d+"))
+    expect(page.locator("#import-sync-off")).to_contain_text("Sync of Demo ERP is off")
     shots(page, "import-summary")
 
     # an imported company's ERP tab shows the ERP's values live, list items by name
@@ -105,6 +118,7 @@ def test_a_new_user_walks_the_demo(
     page.click("form[role=search] button[type=submit]")
     hit = page.locator("table.erp-hits tr[data-erp-key='10503']")
     expect(hit).to_contain_text("Norway")
+    _fits(page)
     hit.locator("text=Choose").click()
     page.locator("tr[data-field='name'] input[value=crm]").check()
     page.click("button:has-text('Connect')")
@@ -134,9 +148,31 @@ def test_a_new_user_walks_the_demo(
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text("city")
     expect(entry).to_contain_text("ERP → CRM")
+    expect(entry.locator(".sync-old")).to_have_text("Sundsvall")
+    expect(entry.locator(".sync-new")).to_have_text("Härnösand")
     shots(page, "sync-log")
     page.goto(url + "/companies?q=Tallbacken")
     page.click("table tbody tr >> text=Tallbacken Snickeri AB")
     expect(page.locator("main")).to_contain_text("Härnösand")
     shots(page, "company-after-sync")
+
+    # disconnect the company connected above; the sync log names what happened
+    page.goto(url + "/companies?q=Fjordvik")
+    page.click("table tbody tr >> text=Fjordvik Seafood")
+    page.click("nav.tabs >> text=ERP")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("article.erp-section", has_text="Customer 10503").locator(
+        "button:has-text('Disconnect')"
+    ).click()
+    expect(page.locator(".flash")).to_contain_text("Disconnected; both records stay.")
+    page.goto(url + "/sync")
+    page.locator("#erp-connections tr", has_text="Demo ERP").get_by_role(
+        "link", name="Sync log"
+    ).click()
+    page.fill("input[name=record]", "10503")
+    page.get_by_role("button", name="Search").click()
+    actions = page.locator("#sync-log tbody tr td:nth-child(3)")
+    expect(actions.first).to_have_text("disconnected on the ERP tab")
+    expect(actions.last).to_have_text("connected on the ERP tab")
+    shots(page, "sync-log-disconnected")
     assert failures == []

@@ -39,6 +39,12 @@ ACTIONS = {
     "overridden": "overridden",
     "deleted": "deleted in the ERP",
     "moved": "moved",
+    "deactivated": "deactivated",
+    "connected": "connected on the ERP tab",
+    "disconnected": "disconnected on the ERP tab",
+    "created_in_erp": "created in the ERP",
+    "linked": "linked by an import",
+    "unlinked": "link removed",
 }
 
 
