@@ -11,15 +11,22 @@ of every actor:
   every one of them equals its shadow. Then no field can write the CRM (`decide` finds
   the ERP side unchanged everywhere, and changes on the CRM side are the CRM → ERP
   pass's work), so the actor is `unchanged` without reading its CRM record — what a
-  full resync with nothing changed finds for almost every actor.
+  full resync with nothing changed finds for almost every actor;
+- `unchanged`: the same question asked of an actor's values and a shadow as read,
+  converting field by field and stopping at the first difference (`erp_stream` asks it
+  of a whole stream batch before any write transaction).
+
+A list field's converter remembers the items it converted (`_remembered`): a list has
+few items, repeated across the actors of a batch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from erpsync.mapping.transform import ToCrm, converter
-from erpsync.sdk.model import Actor
+from erpsync.mapping.transform import LIST, CrmValue, Rule, ToCrm, converter
+from erpsync.sdk.model import Actor, Value
 from erpsync.sync import crmrows
 from erpsync.sync.decide import MISSING
 from erpsync.sync.links import LinkRow
@@ -34,7 +41,7 @@ class FieldPlan:
         self.tm = tm
         #: (ERP key, CRM key or None for a field not written to the CRM, converter)
         self.fields: list[tuple[str, str | None, ToCrm]] = [
-            (rule.erp_key, rule.crm_key if rule.to_crm else None, converter(rule.rule))
+            (rule.erp_key, rule.crm_key if rule.to_crm else None, _converter(rule.rule))
             for rule in tm.fields
         ]
         self.match = None if tm.match is None else converter(tm.match.rule)
@@ -99,3 +106,46 @@ class FieldPlan:
             return False
         shadow = link.shadow
         return all(shadow.get(key, MISSING) == value for key, value in converted.items())
+
+    def unchanged(self, values: Mapping[str, Value], shadow: Mapping[str, Any]) -> bool:
+        """Whether every value read equals its shadow in CRM form (`converted` and `quiet`
+        without the dict). A value that does not convert counts as a change: the batch
+        converts it again and sets the actor aside."""
+        get = shadow.get
+        try:
+            for erp_key, _, convert in self.fields:
+                if erp_key in values and get(erp_key, MISSING) != convert(values[erp_key]):
+                    return False
+        except Exception:
+            return False
+        return True
+
+
+#: Distinct items one list converter remembers (an ERP list is short; past this many,
+#: further items go through the converter each time).
+REMEMBERED = 1000
+
+
+def _converter(rule: Rule) -> ToCrm:
+    convert = converter(rule)
+    return _remembered(convert) if rule.conversion == LIST else convert
+
+
+def _remembered(convert: ToCrm) -> ToCrm:
+    """A list item's conversion answered from memory after its first time: for a text
+    value the converter depends on nothing but the rule, so the answer is the same; an
+    item it refuses is not remembered and is refused again."""
+    memory: dict[str, CrmValue] = {}
+
+    def listed(value: Value) -> CrmValue:
+        if value.__class__ is not str:
+            return convert(value)
+        text: str = value
+        if text in memory:
+            return memory[text]
+        result = convert(text)
+        if len(memory) < REMEMBERED:
+            memory[text] = result
+        return result
+
+    return listed

@@ -2,7 +2,13 @@
 
 Each batch of the stream is applied in transactions of at most 1,000 actors; the
 cursor is stored with the last of them, so a crash replays at most one batch, which
-the shadows make harmless. A `transient` failure of the stream is retried with
+the shadows make harmless. While the stream reads mostly actors equal to their shadows
+(a full resync, a replay), a batch's quiet actors are found before any transaction
+(`_Quiet`: one read of the links' states and shadows) and counted `unchanged`; a batch
+with nothing left writes nothing, and its cursor waits for the next transaction that
+writes, at most `DEFER_CURSOR` actors later, or for the end of the stream (R-SYNC-2:
+the cursor still advances with the CRM writes of the batches it covers; a crash
+replays only actors that were unchanged). A `transient` failure of the stream is retried with
 back-off from the last stored cursor. Before a child type (persons, projects) is read,
 children waiting for their parent are finished (`adopt_waiting`, R-SEM-1). A pass that
 writes many records refreshes the database's statistics of the tables it fills as it
@@ -11,7 +17,13 @@ goes (`_Statistics`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from json import loads
+from typing import Any
+
+from sqlalchemy import Connection, Text, cast, select
+from sqlalchemy.orm import Session
 
 from erpsync.crm import matchkeys
 from erpsync.db import bulk
@@ -20,12 +32,16 @@ from erpsync.sdk.errors import ConnectorError
 from erpsync.sdk.model import Actor, ChangeTracking
 from erpsync.sync import crmrows, journal, killpoints, links
 from erpsync.sync.context import RunContext
+from erpsync.sync.erp_plan import FieldPlan
 from erpsync.sync.erp_to_crm import MAX_ROWS, ErpBatch, stream_name
-from erpsync.sync.models import LINK_ACTIVE
+from erpsync.sync.models import LINK_ACTIVE, LINK_UNLINKED
 from erpsync.sync.retry import category_of, message_of
 from erpsync.sync.rules import TypeMapping
 
 UNKNOWN = "(unknown)"
+#: Quiet actors read after the stored cursor before a batch with nothing to write
+#: stores it anyway.
+DEFER_CURSOR = 5000
 
 
 def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
@@ -35,9 +51,24 @@ def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
     stream = stream_name(tm)
     with ctx.database.read_session() as session:
         cursor = None if resync else journal.get_cursor(session, ctx.connection_id, stream)
-    failures = 0
     seen: set[str] | None = set() if is_snapshot(ctx) else None
     statistics = _Statistics(ctx, tm, incremental=cursor is not None)
+    quiet = _Quiet(ctx, tm)
+    try:
+        _read(ctx, tm, cursor, seen, statistics, quiet)
+    finally:
+        quiet.close()
+
+
+def _read(
+    ctx: RunContext,
+    tm: TypeMapping,
+    cursor: str | None,
+    seen: set[str] | None,
+    statistics: _Statistics,
+    quiet: _Quiet,
+) -> None:
+    failures = 0
     while True:
         try:
             for batch in ctx.host.changes(tm.actor_type, cursor, tm.field_keys):
@@ -45,11 +76,14 @@ def run_type(ctx: RunContext, tm: TypeMapping, resync: bool) -> None:
                 if seen is not None:
                     seen.update(actor.key for actor in batch.actors if not actor.deleted)
                     seen.update(_key_of(error) for error in batch.rejected)
-                apply_batch(ctx, tm, batch.actors, batch.rejected, batch.cursor)
+                apply_batch(ctx, tm, batch.actors, batch.rejected, batch.cursor, quiet)
                 cursor, failures = batch.cursor, 0
                 if seen is not None and batch.complete:
                     vanished(ctx, tm, seen)
                 statistics.grown()
+            if quiet.unstored and cursor is not None:
+                with ctx.batch() as session:  # the last batches wrote nothing
+                    journal.set_cursor(session, ctx.connection_id, stream_name(tm), cursor)
             statistics.grown(final=True)
             return
         except Exception as exc:
@@ -99,14 +133,24 @@ def apply_batch(
     actors: list[Actor],
     rejected: Sequence[Exception],
     cursor: str | None,
+    quiet: _Quiet | None = None,
 ) -> None:
-    """One stream batch: chunks of MAX_ROWS, each one transaction; the cursor with the last."""
+    """One stream batch: chunks of MAX_ROWS, each one transaction; the cursor with the last.
+    With `quiet`, the actors equal to their shadows are set aside first."""
     actors = _last_per_key(actors)
-    chunks = [actors[i : i + MAX_ROWS] for i in range(0, len(actors), MAX_ROWS)] or [[]]
+    plan = FieldPlan(tm)
+    busy = actors if quiet is None else quiet.busy(plan, actors)
+    chunks = [busy[i : i + MAX_ROWS] for i in range(0, len(busy), MAX_ROWS)]
+    if not chunks:
+        if quiet is not None and not rejected and quiet.defer(len(actors), cursor):
+            ctx.report(stream_name(tm))
+            return
+        chunks = [[]]
+    found = 0  # quiet actors the chunks found
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
         with ctx.batch() as session:
-            batch = ErpBatch(ctx, tm, session)
+            batch = ErpBatch(ctx, tm, session, plan)
             batch.load(chunk)
             for actor in chunk:
                 batch.apply(actor)
@@ -116,9 +160,101 @@ def apply_batch(
             batch.flush()
             if last and cursor is not None:
                 journal.set_cursor(session, ctx.connection_id, stream_name(tm), cursor)
+        found += len(batch.quiet)
         if batch.settled_creates and not ctx.dry_run:  # committed: nothing to send back
             ctx.settled.setdefault(tm.kind, []).extend(batch.created_positions)
         ctx.report(stream_name(tm))
+    if quiet is not None:
+        quiet.stored(len(actors), found)
+
+
+class _Quiet:
+    """Finds a stream batch's linked actors with nothing for the CRM before any write
+    transaction: an active link (of a type without parents) and every value read equal
+    to its shadow (`FieldPlan.unchanged`; what `ErpBatch` finds `quiet`). It asks only
+    while the batches are mostly quiet: a first run (no links) or an incremental run
+    (changed actors) leaves the question to `ErpBatch` and spends no extra read."""
+
+    def __init__(self, ctx: RunContext, tm: TypeMapping) -> None:
+        self.ctx, self.tm = ctx, tm
+        self.asking = not tm.has_parent
+        self.asked = False
+        #: Actors read, all quiet, since the last stored cursor.
+        self.unstored = 0
+        self.connection: Connection | None = None
+
+    def busy(self, plan: FieldPlan, actors: list[Actor]) -> list[Actor]:
+        """The actors left to decide; the quiet ones are counted read and unchanged."""
+        self.asked = self.asking and bool(actors)
+        if not self.asked:
+            return actors
+        shadows = self._shadows([actor.key for actor in actors if not actor.deleted])
+        unchanged = plan.unchanged
+        busy = [
+            actor
+            for actor in actors
+            if actor.key not in shadows or not unchanged(actor.values, shadows[actor.key])
+        ]
+        quiet = len(actors) - len(busy)
+        self.ctx.count("read", quiet)
+        self.ctx.count("unchanged", quiet)
+        self.asking = 2 * quiet >= len(actors)
+        return busy
+
+    def _shadows(self, keys: list[str]) -> dict[str, Any]:
+        """The shadows of these actors' active links (one read, outside the batch)."""
+        if not keys:
+            return {}
+        table = links.LINKS
+        query = select(table.c.erp_key, table.c.state, cast(table.c.shadow, Text))
+        try:
+            with self._session() as session, bulk.planned_for_each_call(session):
+                rows = session.execute(
+                    query.where(
+                        table.c.connection_id == self.ctx.connection_id,
+                        table.c.actor_type == self.tm.actor_type.value,
+                        bulk.among(session, table.c.erp_key, keys),
+                        table.c.state != LINK_UNLINKED,
+                    )
+                ).all()
+        except BaseException:
+            self.close()  # a retry of the stream starts on a new connection
+            raise
+        # The shadow as text, decoded here: the driver's JSON loader costs twice as much.
+        return {key: loads(shadow) for key, state, shadow in rows if state == LINK_ACTIVE}
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """On PostgreSQL a connection kept for the stream, in autocommit (no transaction
+        held between reads, none begun or rolled back for one); elsewhere a read session."""
+        database = self.ctx.database
+        if database.engine.dialect.name != "postgresql":
+            with database.read_session() as session:
+                yield session
+            return
+        if self.connection is None:
+            connection = database.engine.connect()
+            self.connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        with Session(bind=self.connection) as session:
+            yield session
+
+    def close(self) -> None:
+        if self.connection is not None:
+            connection, self.connection = self.connection, None
+            connection.close()
+
+    def defer(self, read: int, cursor: str | None) -> bool:
+        """Whether a batch with nothing to write may leave its cursor to a later one."""
+        if cursor is not None and self.unstored + read >= DEFER_CURSOR:
+            return False
+        self.unstored += read if cursor is not None else 0
+        return True
+
+    def stored(self, read: int, found: int) -> None:
+        """A batch was written (with its cursor); `found` of its actors were quiet."""
+        self.unstored = 0
+        if not self.asked:
+            self.asking = not self.tm.has_parent and 2 * found >= read
 
 
 def _last_per_key(actors: list[Actor]) -> list[Actor]:

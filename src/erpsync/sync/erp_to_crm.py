@@ -48,12 +48,14 @@ def stream_name(tm: TypeMapping) -> str:
 class ErpBatch(LinkedRecords):
     """One batch of one actor type, applied in `session`."""
 
-    def __init__(self, ctx: RunContext, tm: TypeMapping, session: Session) -> None:
+    def __init__(
+        self, ctx: RunContext, tm: TypeMapping, session: Session, plan: FieldPlan | None = None
+    ) -> None:
         self.ctx = ctx
         self.tm = tm
         self.session = session
         self.cid = ctx.connection_id
-        self.plan = FieldPlan(tm)
+        self.plan = plan or FieldPlan(tm)
         self.links: dict[str, LinkRow] = {}
         #: Linked actors' values in CRM form (`FieldPlan.converted`), by ERP key.
         self.converted: dict[str, dict[str, Any]] = {}
