@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from erpsync.jobs.registry import JobEnv
 from erpsync.jobs.runners import InlineRunner
 from erpsync.jobs.scheduler import tick
 from erpsync.sdk.host import ConnectorHost
-from erpsync.sdk.model import Actor, ActorType
+from erpsync.sdk.model import Actor, ActorType, ChangeBatch
 from erpsync.settings import Settings
 from erpsync.sync import lease
 from erpsync.sync.context import utc_now
@@ -128,7 +128,8 @@ def test_the_interrupted_state_is_in_swedish(
 
 
 class SlowDemo(DemoConnector):
-    """The demo ERP answering `get_actors` only after `delay` seconds."""
+    """The demo ERP answering `get_actors` and its change stream (which the commit reads
+    for what changed since the preview) only after `delay` seconds."""
 
     def __init__(self, delay: float) -> None:
         super().__init__()
@@ -141,6 +142,13 @@ class SlowDemo(DemoConnector):
         self.waiting.set()
         time.sleep(self.delay)
         return super().get_actors(actor_type, keys, field_keys)
+
+    def changes(
+        self, actor_type: ActorType, cursor: str | None, field_keys: Sequence[str] | None = None
+    ) -> Iterator[ChangeBatch]:
+        self.waiting.set()
+        time.sleep(self.delay)
+        yield from super().changes(actor_type, cursor, field_keys)
 
 
 def test_a_live_import_is_never_taken_over_while_it_heartbeats(

@@ -15,7 +15,6 @@ the first rule that matches decides.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +25,7 @@ from erpsync.crm import matchkeys
 from erpsync.db import bulk
 from erpsync.errors import ErpSyncError, ValidationError
 from erpsync.mapping.crm_fields import CATALOGUE, PERSON
-from erpsync.mapping.transform import CrmValue, to_crm
+from erpsync.mapping.transform import CrmValue, converter
 from erpsync.sdk.model import Actor
 from erpsync.sync import crmrows, links
 from erpsync.sync.imports.models import AMBIGUOUS, INVALID, MATCHED, NEW, SKIPPED
@@ -108,9 +107,12 @@ def lookup(
     return found
 
 
-def fingerprint(actor: Actor, values: dict[str, CrmValue]) -> str:
-    parent = [actor.parent_type.value if actor.parent_type else None, actor.parent_key]
-    text = json.dumps([sorted(values.items()), parent], default=str, ensure_ascii=False)
+def fingerprint(actor: Actor) -> str:
+    """A digest of the values the ERP gave for the mapped fields and of the parent: the
+    same for the same read (`repr` of the ERP's value types is exact), so the commit
+    tells a changed actor from a repeat without converting it."""
+    parent = (actor.parent_type.value if actor.parent_type else None, actor.parent_key)
+    text = repr((sorted(actor.values.items()), parent))
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
 
 
@@ -141,6 +143,11 @@ class Classifier:
         self.action = action
         self.codes = codes
         self.fields = mapped_fields(tm)
+        #: (ERP key, CRM key, written to the CRM, `to_crm` of the rule): made once, as
+        #: the engine's `erp_plan.FieldPlan` does
+        self.converters = [
+            (rule.erp_key, rule.crm_key, rule.to_crm, converter(rule.rule)) for rule in self.fields
+        ]
         #: CRM records an earlier row of this job matched: not a candidate again.
         self.claimed: set[int] = set()
 
@@ -171,19 +178,20 @@ class Classifier:
     def convert(self, actor: Actor) -> Verdict:
         verdict = Verdict(actor.key, NEW, actor=actor)
         problems: list[str] = []
-        for rule in self.fields:
+        get = actor.values.get
+        erp_values, shadow, values = verdict.erp_values, verdict.shadow, verdict.values
+        for erp_key, crm_key, to_crm, convert in self.converters:
             try:
-                value = to_crm(rule.rule, actor.values.get(rule.erp_key))
+                value = convert(get(erp_key))
             except ValidationError as exc:
-                if rule.to_crm:
+                if to_crm:
                     problems.append(exc.message)
                 continue
-            verdict.erp_values[rule.crm_key] = value
-            verdict.shadow[rule.erp_key] = value
-            if rule.to_crm:
-                verdict.values[rule.crm_key] = value
+            erp_values[crm_key] = shadow[erp_key] = value
+            if to_crm:
+                values[crm_key] = value
         verdict.label = _label(self.tm.kind, verdict.erp_values, actor.key)
-        verdict.fingerprint = fingerprint(actor, verdict.erp_values)
+        verdict.fingerprint = fingerprint(actor)
         problems += self._required(verdict.values)
         if not problems:
             try:

@@ -69,7 +69,8 @@ def run(ctx: JobContext) -> str:
     run_ctx.lease_ttl, run_ctx.clock = ctx.lease_ttl, ctx.clock  # batches renew the short lease
     check_identity(run_ctx)  # R-SEM-4: links are only made against the ERP they belong to
     total, done, cursors = _start(ctx)
-    changed = stored.changed_since(ctx.host, ctx.mappings, cursors)  # R-SEM-10: what moved
+    # R-SEM-10: what changed in the ERP since the preview
+    changed = stored.changed_since(ctx.database, ctx.job_id, ctx.host, ctx.mappings, cursors)
     types = {tm.actor_type.value: tm for tm in ctx.mappings}
     tables = [crmrows.TABLES[tm.kind] for tm in ctx.mappings] + [links.LINKS, matchkeys.KEYS]
     tables.append(ROWS)
@@ -155,11 +156,20 @@ def _by_type(rows: Sequence[Row]) -> list[tuple[str, list[Row]]]:
 def _fetch_rows(
     ctx: JobContext, types: dict[str, TypeMapping], rows: Sequence[Row], changed: stored.Changed
 ) -> dict[str, dict[str, Actor | Exception]]:
-    """The actors of the rows the preview's stored read cannot stand for."""
+    """The actors of the rows the preview's stored read cannot stand for: as the change
+    stream gave them, else read by key."""
     found: dict[str, dict[str, Actor | Exception]] = {}
     for name, group in _by_type(rows):
-        keys = [row.erp_key for row in group if not changed.use_stored(row)]
-        found[name] = _fetch(ctx, types[name], keys) if keys else {}
+        streamed: dict[str, Actor | Exception] = {}
+        keys: list[str] = []
+        for row in group:
+            if changed.use_stored(row):
+                continue
+            if (actor := changed.actor(row)) is not None:
+                streamed[row.erp_key] = actor
+            else:
+                keys.append(row.erp_key)
+        found[name] = {**streamed, **(_fetch(ctx, types[name], keys) if keys else {})}
     return found
 
 
