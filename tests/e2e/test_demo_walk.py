@@ -24,10 +24,12 @@ from tests.e2e.conftest import LiveServer
 pytestmark = pytest.mark.browser
 
 
-def _new_company(page: Any, url: str, name: str, city: str) -> None:
+def _new_company(page: Any, url: str, name: str, city: str, country: str = "") -> None:
     page.goto(url + "/companies/new")
     page.fill("input[name=name]", name)
     page.fill("input[name=city]", city)
+    if country:
+        page.select_option("select[name=country]", label=country)
     page.click("main button[type=submit]")
     page.wait_for_url(url + "/companies/*")
     page.click("nav.tabs >> text=ERP")
@@ -127,8 +129,10 @@ def test_a_new_user_walks_the_demo(
     shots(page, "connected")
 
     # create another in the ERP
-    _new_company(page, url, "Gävle Glas AB", "Gävle")
+    _new_company(page, url, "Gävle Glas AB", "Gävle", "Sweden")
     page.locator("article.erp-section", has_text="Customer").locator("text=Create in ERP").click()
+    # a list value taken from the CRM is named, not shown as the ERP's item id
+    expect(page.locator("dd[data-field='country']")).to_have_text("Sweden")
     page.click("main button:has-text('Create in ERP')")
     expect(page.locator(".flash")).to_contain_text("Created Customer 10504 in the ERP")
     shots(page, "created-in-erp")

@@ -135,7 +135,7 @@ def _form(host: ConnectorHost, tf: TypeFields, crm: crmrows.CrmRow) -> list[Crea
                 mode=mode,
                 value=shown(value),
                 required=m.default_mode == "mandatory" or m.erp.mandatory,
-                options=_options(host, m) if mode != "from_crm" else [],
+                options=_options(host, m),  # also names a copied list value
             )
         )
     return out
