@@ -179,4 +179,15 @@ def test_a_new_user_walks_the_demo(
     expect(actions.first).to_have_text("disconnected on the ERP tab")
     expect(actions.last).to_have_text("connected on the ERP tab")
     shots(page, "sync-log-disconnected")
+
+    # in Swedish the import pages name actor types and rules, not their codes
+    page.goto(url + "/profile")
+    page.select_option("select[name=language]", "sv")
+    page.click("main button[type=submit]")
+    page.goto(url + "/sync/imports")
+    expect(page.locator("#recent-imports tbody tr").first.locator("td").nth(2)).to_have_text("Kund")
+    page.locator("#recent-imports tbody tr").first.get_by_role("link").click()
+    expect(page.locator("#import-job p").first).to_contain_text(
+        "Aktörstyper: Kund · Regler: Nummer / kod"
+    )
     assert failures == []

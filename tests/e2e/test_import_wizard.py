@@ -81,7 +81,7 @@ def test_the_import_wizard_end_to_end(
     )
     expect(page.locator(".import-counts li[data-group=matched] strong")).to_have_text("1")
     matched = page.locator("details[data-group=matched] tr[data-erp-key='10001']")
-    expect(matched).to_contain_text("number")
+    expect(matched).to_contain_text("Number / code")
     # The CRM keeps its name (merge); `name` is mapped both: the first sync sends it (R-SEM-2).
     expect(matched.locator(".import-to-erp li[data-field=name]")).to_contain_text(
         "“Nordisk Verktyg AB” → “Nordisk Verktyg”"
