@@ -18,6 +18,8 @@ from tests.sync.conftest import SyncEnv
 
 COMPANIES = crmrows.TABLES["company"]
 PERSONS = crmrows.TABLES["person"]
+ROWS = 60  # at least bulk_update.MIN_ARRAY_ROWS: PostgreSQL takes the path over arrays
+BATCH = 5 * ROWS
 
 
 def _companies(database: Database, count: int) -> list[int]:
@@ -35,32 +37,35 @@ def _stored(database: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     return {row.id: dict(row._mapping) for row in rows}
 
 
+def _change(n: int) -> dict[str, Any]:
+    """Record n's change: four sets of columns, NULLs, and nothing (only marked written)."""
+    return [
+        {"email": f"new{n}@firma.se", "phone": f"+46 {n}"},
+        {"city": f"Stad {n}"},
+        {"email": None, "city": None},  # cleared: NULL, not the text 'None'
+        {},
+        {"phone": f"0{n}", "email": f"e{n}@firma.se"},
+    ][n % 5]
+
+
 def test_a_batch_writes_each_record_its_own_values_and_position(database: Database) -> None:
-    ids = _companies(database, 6)
+    ids = _companies(database, BATCH + 1)  # each set of columns in 60 records
     before = _stored(database, ids)
     with database.read_session() as session:
         start = current_position(session)
-    changes: dict[int, dict[str, Any]] = {
-        ids[0]: {"email": "a@firma.se", "phone": "+46 1"},
-        ids[1]: {"city": "Malmö"},
-        ids[2]: {"email": "c@firma.se", "phone": "+46 3"},
-        ids[3]: {"email": None, "city": None},  # cleared: NULL, not the text 'None'
-        ids[4]: {},  # only marked written
-    }
+    changes = {crm_id: _change(n) for n, crm_id in enumerate(ids[:BATCH])}
     with database.session() as session:
         crmrows.update_rows(session, "company", changes)
     after = _stored(database, ids)
-    assert (after[ids[0]]["email"], after[ids[0]]["phone"]) == ("a@firma.se", "+46 1")
-    assert (after[ids[1]]["email"], after[ids[1]]["city"]) == ("info1@firma.se", "Malmö")
-    assert (after[ids[2]]["email"], after[ids[2]]["phone"]) == ("c@firma.se", "+46 3")
-    assert after[ids[3]]["email"] is None and after[ids[3]]["city"] is None
-    assert after[ids[3]]["name"] == "Firma 3"
-    assert after[ids[4]]["email"] == "info4@firma.se"
-    assert after[ids[5]] == before[ids[5]]  # not in the batch: untouched
+    for n, crm_id in enumerate(ids[:BATCH]):
+        expected = {**before[crm_id], **_change(n)}
+        for column in ("name", "number", "email", "phone", "city"):
+            assert after[crm_id][column] == expected[column], (n, column)
+        assert after[crm_id]["updated_at"] > before[crm_id]["updated_at"]
+    assert after[ids[BATCH]] == before[ids[BATCH]]  # not in the batch: untouched
     # Positions in id order, one each, after everything written before (R-SEM-3).
-    positions = [after[i]["change_pos"] for i in ids[:5]]
-    assert positions == list(range(start + 1, start + 6))
-    assert after[ids[4]]["updated_at"] > before[ids[4]]["updated_at"]
+    positions = [after[crm_id]["change_pos"] for crm_id in ids[:BATCH]]
+    assert positions == list(range(start + 1, start + BATCH + 1))
 
 
 def test_changed_emails_move_the_match_keys(database: Database) -> None:
@@ -83,6 +88,7 @@ def test_changed_emails_move_the_match_keys(database: Database) -> None:
 def test_a_key_delete_leaves_other_kinds_alone(database: Database) -> None:
     with database.session() as session:
         rows = [("email", "x@y.se", 1), ("email", "x@y.se", 2), ("name", "x", 1)]
+        rows += [("number", str(n), n) for n in range(ROWS)]
         for kind in ("company", "person"):
             session.execute(
                 matchkeys.KEYS.insert(),
@@ -90,6 +96,7 @@ def test_a_key_delete_leaves_other_kinds_alone(database: Database) -> None:
             )
     with database.session() as session:
         gone = [("email", "x@y.se", 1), ("name", "x", 1), ("name", "nope", 9)]
+        gone += [("number", str(n), n) for n in range(ROWS)]
         bulk_update.delete_tuples(
             session, matchkeys.KEYS, ("rule", "value", "crm_id"), gone, {"kind": "company"}
         )
@@ -97,12 +104,13 @@ def test_a_key_delete_leaves_other_kinds_alone(database: Database) -> None:
         left = session.execute(
             select(matchkeys.KEYS.c.kind, matchkeys.KEYS.c.rule, matchkeys.KEYS.c.crm_id)
         ).all()
-    assert sorted(tuple(row) for row in left) == [
+    assert sorted(tuple(row) for row in left if row.rule != "number") == [
         ("company", "email", 2),
         ("person", "email", 1),
         ("person", "email", 2),
         ("person", "name", 1),
     ]
+    assert sorted(row.kind for row in left if row.rule == "number") == ["person"] * ROWS
 
 
 def test_saved_shadows_round_trip(env: SyncEnv) -> None:
@@ -111,13 +119,14 @@ def test_saved_shadows_round_trip(env: SyncEnv) -> None:
         {},
         {"list": ["a", None], "nested": {"k": "ü"}},
     ]
-    rows = [LinkRow("Customer", f"K{n}", "company", 40_000 + n) for n in range(4)]
+    shadows += [{"name": f"Firma {n}", "n": n} for n in range(ROWS)]
+    rows = [LinkRow("Customer", f"K{n}", "company", 40_000 + n) for n in range(len(shadows) + 1)]
     with env.database.session() as session:
         links.insert_links(session, env.connection_id, rows)
     for row, shadow in zip(rows, shadows, strict=False):
         row.shadow, row.dirty = shadow, True
     rows[1].state, rows[1].parent_type, rows[1].parent_key = "waiting_parent", "Customer", "K9"
-    rows[3].shadow = {"untouched": True}  # not dirty: not written
+    rows[-1].shadow = {"untouched": True}  # not dirty: not written
     with env.database.session() as session:
         links.save_links(session, rows)
     with env.database.read_session() as session:
@@ -129,7 +138,7 @@ def test_saved_shadows_round_trip(env: SyncEnv) -> None:
         assert stored[row.erp_key].shadow == shadow
     assert stored["K1"].state == "waiting_parent" and stored["K1"].parent_key == "K9"
     assert stored["K0"].parent_key is None and stored["K0"].state == "active"
-    assert stored["K3"].shadow == {}
+    assert stored[rows[-1].erp_key].shadow == {}
 
 
 def test_inserted_rows_lacking_a_key_take_the_column_default(database: Database) -> None:

@@ -9,8 +9,11 @@ each array is cast to its column's type (`VARCHAR(60)[]`, `JSONB[]`, …), so NU
 JSON values arrive as the column stores them. Values go through the column type's own
 bind processing first, as SQLAlchemy would process them for a single-row statement.
 
-A list the driver cannot bind as one array (values of mixed Python types, such as an
-int and a str in one text column) takes the executemany path: same rows, more trips.
+A batch under `MIN_ARRAY_ROWS` rows, or a list the driver cannot bind as one array
+(values of mixed Python types, such as an int and a str in one text column), takes the
+executemany path: same rows, more trips. Statements over arrays are planned for each
+call (`bulk.planned_for_each_call`): a plan made once for any array would assume ten
+rows, and with stale statistics of a table could scan all of it for each batch.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ from typing import Any
 from sqlalchemy import Column, Table, TextClause, and_, bindparam, delete, text, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+
+from erpsync.db.bulk import planned_for_each_call
+
+#: Below this many rows an executemany costs as little and keeps its prepared plan.
+MIN_ARRAY_ROWS = 50
 
 
 def update_by_id(
@@ -38,7 +46,7 @@ def update_by_id(
         return
     dialect = session.connection().dialect
     key = ["id", *names]
-    arrays = _arrays(table, key, rows, dialect) if _binds_arrays(dialect) else None
+    arrays = _arrays(table, key, rows, dialect) if _binds_arrays(dialect, rows) else None
     if arrays is None:
         params = [
             {**dict(zip(names, row[1:], strict=True)), **constants, "b_id": row[0]} for row in rows
@@ -46,7 +54,8 @@ def update_by_id(
         session.execute(update(table).where(table.c.id == bindparam("b_id")), params)
         return
     statement = _update_statement(table, tuple(names), tuple(constants), dialect)
-    session.execute(statement, {**arrays, **_constants(constants)})
+    with planned_for_each_call(session):
+        session.execute(statement, {**arrays, **_constants(constants)})
 
 
 def delete_tuples(
@@ -62,7 +71,7 @@ def delete_tuples(
     if not rows:
         return
     dialect = session.connection().dialect
-    arrays = _arrays(table, names, rows, dialect) if _binds_arrays(dialect) else None
+    arrays = _arrays(table, names, rows, dialect) if _binds_arrays(dialect, rows) else None
     if arrays is None:
         where = [table.c[name] == bindparam(f"b_{name}") for name in names]
         where += [table.c[name] == value for name, value in constants.items()]
@@ -72,11 +81,14 @@ def delete_tuples(
         session.execute(delete(table).where(and_(*where)), params)
         return
     statement = _delete_statement(table, tuple(names), tuple(constants), dialect)
-    session.execute(statement, {**arrays, **_constants(constants)})
+    with planned_for_each_call(session):
+        session.execute(statement, {**arrays, **_constants(constants)})
 
 
-def _binds_arrays(dialect: Dialect) -> bool:
-    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+def _binds_arrays(dialect: Dialect, rows: Sequence[Any]) -> bool:
+    return (
+        dialect.name == "postgresql" and dialect.driver == "psycopg" and len(rows) >= MIN_ARRAY_ROWS
+    )
 
 
 def _constants(constants: dict[str, Any]) -> dict[str, Any]:
