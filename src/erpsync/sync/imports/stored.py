@@ -68,18 +68,27 @@ def encode(verdict: Verdict) -> str | None:
     return json.dumps([verdict.shadow, parent, actor.parent_key], separators=(",", ":"))
 
 
-def decode(tm: TypeMapping, key: str, fingerprint: str | None, stored: str) -> Verdict:
-    """The verdict of a stored read before classification (as `Classifier` converts)."""
-    shadow, parent, parent_key = json.loads(stored)
-    actor = Actor(tm.actor_type, key, {}, ActorType(parent) if parent else None, parent_key)
-    verdict = Verdict(key, NEW, actor=actor, fingerprint=fingerprint, shadow=shadow)
-    for rule in mapped_fields(tm):
-        if rule.erp_key in shadow:
-            value = shadow[rule.erp_key]
-            verdict.erp_values[rule.crm_key] = value
-            if rule.to_crm:
-                verdict.values[rule.crm_key] = value
-    return verdict
+class Decoder:
+    """Turns stored reads of one actor type back into verdicts, as `Classifier` converts."""
+
+    def __init__(self, tm: TypeMapping) -> None:
+        self.actor_type = tm.actor_type
+        #: (ERP key, CRM key, written to the CRM), looked up once, not per row
+        self.fields = [(f.erp_key, f.crm_key, f.to_crm) for f in mapped_fields(tm)]
+
+    def verdict(self, key: str, fingerprint: str | None, stored: str) -> Verdict:
+        """The verdict of a stored read before classification."""
+        shadow, parent, parent_key = json.loads(stored)
+        kind = ActorType(parent) if parent else None
+        actor = Actor(self.actor_type, key, {}, kind, parent_key)
+        verdict = Verdict(key, NEW, actor=actor, fingerprint=fingerprint, shadow=shadow)
+        erp_values, values = verdict.erp_values, verdict.values
+        for erp_key, crm_key, to_crm in self.fields:
+            if erp_key in shadow:
+                value = erp_values[crm_key] = shadow[erp_key]
+                if to_crm:
+                    values[crm_key] = value
+        return verdict
 
 
 @dataclass(slots=True)

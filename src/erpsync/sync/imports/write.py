@@ -118,6 +118,7 @@ class BatchWriter:
         self.action = classifier.action
         self.outcomes: list[Outcome] = []
         self.entries = journal.Entries()
+        self.decoder = stored.Decoder(tm)
         self._creates: list[tuple[Row, dict[str, Any], LinkRow, Outcome]] = []
         self._links: list[LinkRow] = []
         self._updates: dict[int, dict[str, Any]] = {}
@@ -129,7 +130,7 @@ class BatchWriter:
         for row in rows:
             if changed.use_stored(row):
                 found = row.erp_read or ""
-                read.append(stored.decode(self.tm, row.erp_key, row.fingerprint, found))
+                read.append(self.decoder.verdict(row.erp_key, row.fingerprint, found))
             elif isinstance(actor := actors.get(row.erp_key), Actor) and not actor.deleted:
                 read.append(self.classifier.convert(actor))  # a deleted one: no longer there
         verdicts = {v.key: v for v in self.classifier.decide(read)}
