@@ -8,14 +8,17 @@ from sqlalchemy import func, select
 
 from erpsync.accounts.models import User
 from erpsync.connections.models import Connection
+from erpsync.connections.service import Keys
 from erpsync.connectors.demo import DemoErp
 from erpsync.crm.models import Company
 from erpsync.db import create_database
 from erpsync.demo_setup import NEW_IN_ERP, prepare_demo
 from erpsync.mapping import lists, service
 from erpsync.sdk.model import ActorType
+from erpsync.secrets import SecretBox
 from erpsync.settings import Settings, ensure_secrets
-from erpsync.sync.models import Link
+from erpsync.sync import engine, runs
+from erpsync.sync.models import Link, SyncLogEntry
 
 
 def test_demo_has_admin_crm_and_an_active_demo_connection_and_is_idempotent(
@@ -62,3 +65,27 @@ def test_demo_has_admin_crm_and_an_active_demo_connection_and_is_idempotent(
         ("country", "country", "both"),
     }
     assert dict(statuses) == {"1": "planned", "2": "in_progress", "3": "on_hold", "4": "completed"}
+
+
+def test_the_first_sync_after_the_demo_import_has_nothing_to_send_to_the_erp(
+    tmp_path: Path,
+) -> None:
+    """The demo CRM's companies and their twins in the demo ERP agree (org. number,
+    phone), so a new user's first sync log holds no CRM → ERP writes nobody made."""
+    settings, _ = ensure_secrets(Settings(data_dir=tmp_path))
+    database = create_database(settings.sqlalchemy_url)
+    prepare_demo(settings, database)
+    with database.session() as session:
+        connection = session.scalars(select(Connection)).one()
+        run_id = runs.request(session, connection, engine.utc_now()).run.id
+    keys = Keys(SecretBox(settings.secret_keys), settings.session_secret)
+    result = engine.execute(database, keys, run_id)
+    assert result.state == "succeeded", result.error
+    with database.read_session() as session:
+        actions = session.scalars(select(SyncLogEntry.action).where(SyncLogEntry.run_id == run_id))
+        company = session.scalars(select(Company).where(Company.number == "10001")).one()
+    assert "to_erp" not in set(actions)
+    with DemoErp(tmp_path / "demo-erp.sqlite") as erp:
+        twin = erp.show(ActorType.CUSTOMER, "10001")
+    assert twin is not None
+    assert (twin.values["org_no"], twin.values["phone"]) == (company.org_no, company.phone)

@@ -22,7 +22,7 @@ from erpsync.connections.models import Connection
 from erpsync.connections.schemas import ConnectionCreate
 from erpsync.connections.service import Keys
 from erpsync.connectors.demo import DemoErp
-from erpsync.connectors.demo.seed import init_database
+from erpsync.connectors.demo.seed import init_database, twin_identities
 from erpsync.crm.demo import load_demo_crm
 from erpsync.db import Database, migrate
 from erpsync.errors import ConfigError
@@ -84,8 +84,9 @@ def prepare_demo(
                     login=DEMO_LOGIN, name="Demo Administrator", password=password, role="admin"
                 ),
             )
+    erp_path = _demo_erp(settings, progress)
     with db.session() as session:
-        created = load_demo_crm(session)
+        created = load_demo_crm(session, twin_identities(erp_path))
         if created:
             progress(f"Loaded the demo CRM: {created} companies with persons and projects.")
     _demo_connection(settings, db, progress)
@@ -145,12 +146,18 @@ def _new_in_erp(erp_path: Path, progress: Callable[[str], None]) -> None:
     )
 
 
-def _demo_connection(settings: Settings, db: Database, progress: Callable[[str], None]) -> None:
-    """The demo ERP file in the data directory and an active connection to it."""
+def _demo_erp(settings: Settings, progress: Callable[[str], None]) -> Path:
+    """The demo ERP file in the data directory, created on first use."""
     erp_path = settings.data_dir / DEMO_ERP_FILE
     if not erp_path.exists():
         progress(f"Creating the demo ERP at {erp_path} …")
         init_database(erp_path)
+    return erp_path
+
+
+def _demo_connection(settings: Settings, db: Database, progress: Callable[[str], None]) -> None:
+    """An active connection to the demo ERP file in the data directory."""
+    erp_path = _demo_erp(settings, progress)
     keys = Keys(SecretBox(settings.secret_keys), settings.session_secret)
     with db.session() as session:
         if connections.list_visible(session, _admin(session), include_deleted=True):

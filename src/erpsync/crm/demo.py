@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from erpsync.crm.models import LIST_BUSINESS, Company
 from erpsync.crm.schemas import CompanyCreate, PersonCreate, ProjectCreate
 
 SEED = 20260101
+Twins = Mapping[str, Mapping[str, str]]
 FIRST_NUMBER = 10001
 
 BUSINESSES = [
@@ -274,16 +276,20 @@ def _phone(rng: random.Random, country: Country) -> str:
     )
 
 
-def _companies(session: Session, rng: random.Random) -> list[Company]:
+def _companies(session: Session, rng: random.Random, twins: Twins) -> list[Company]:
     created = []
     for offset, (name, street, zip_code, city, code, business) in enumerate(COMPANIES):
         country = COUNTRIES[code]
         domain = _domain(name, country)
+        number = str(FIRST_NUMBER + offset)
+        # Drawn whether or not a twin overrides them, so the rest stays the same.
+        identity = {"org_no": _org_no(rng, code), "phone": _phone(rng, country)}
+        identity.update(twins.get(number, {}))
         data = CompanyCreate(
             name=name,
-            number=str(FIRST_NUMBER + offset),
-            org_no=_org_no(rng, code),
-            phone=_phone(rng, country),
+            number=number,
+            org_no=identity["org_no"],
+            phone=identity["phone"],
             email=f"info@{domain}",
             web=f"https://www.{domain}",
             street=street,
@@ -337,14 +343,17 @@ def _projects(session: Session, rng: random.Random, companies: list[Company]) ->
     return len(chosen)
 
 
-def load_demo_crm(session: Session) -> int:
-    """Load the demo CRM once; returns the number of companies created (0 if present)."""
+def load_demo_crm(session: Session, twins: Twins | None = None) -> int:
+    """Load the demo CRM once; returns the number of companies created (0 if present).
+
+    `twins`: values by company number that an ERP holding the same companies has
+    (org. number, phone), taken over so both sides agree from the start."""
     if session.scalar(select(func.count()).select_from(Company)):
         return 0
     rng = random.Random(SEED)
     lists.ensure_standard_lists(session)
     lists.ensure_items(session, LIST_BUSINESS, BUSINESSES)
-    companies = _companies(session, rng)
+    companies = _companies(session, rng, twins or {})
     for company, row in zip(companies, COMPANIES, strict=True):
         _persons(session, rng, company, row[4])
     _projects(session, rng, companies)

@@ -42,7 +42,7 @@ from erpsync.connectors.demo.seed_data import (
     WORDS,
 )
 
-__all__ = ["DEMO_COMPANIES", "DEMO_COMPANY_NAMES", "init_database"]
+__all__ = ["DEMO_COMPANIES", "DEMO_COMPANY_NAMES", "init_database", "twin_identities"]
 
 SEED_EPOCH = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
 COUNTRY_ID = {code: item_id for item_id, code, _ in COUNTRY_ITEMS}
@@ -221,3 +221,19 @@ def _fill(
             names = ", ".join(row)
             marks = ", ".join("?" * len(row))
             db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))  # noqa: S608 - fixed names
+
+
+def twin_identities(path: Path | str) -> dict[str, dict[str, str]]:
+    """The org. number and phone of the demo CRM's twins (customers 10001…) as this ERP
+    database holds them, by number: the demo CRM takes them over, so the twins agree and
+    the first sync after the import has nothing to send back."""
+    db = connect(Path(path))
+    try:
+        found = db.execute(
+            "SELECT number, org_no, phone FROM company WHERE kind = 'customer' "
+            "AND number BETWEEN 10001 AND ? ORDER BY number",
+            (10000 + len(DEMO_COMPANIES),),
+        ).fetchall()
+    finally:
+        db.close()
+    return {str(number): {"org_no": org_no, "phone": phone} for number, org_no, phone in found}
