@@ -10,10 +10,16 @@ from erpsync.accounts.models import User
 from erpsync.connections.models import Connection
 from erpsync.connections.service import Keys
 from erpsync.connectors.demo import DemoErp
+from erpsync.crm import service as crm
 from erpsync.crm.models import Company
+from erpsync.crm.schemas import CompanyCreate
 from erpsync.db import create_database
 from erpsync.demo_setup import NEW_IN_ERP, prepare_demo
+from erpsync.linking import create
+from erpsync.linking.schemas import CreateIn
+from erpsync.linking.target import LinkTarget
 from erpsync.mapping import lists, service
+from erpsync.mapping.crm_fields import COMPANY
 from erpsync.sdk.model import ActorType
 from erpsync.secrets import SecretBox
 from erpsync.settings import Settings, ensure_secrets
@@ -67,11 +73,13 @@ def test_demo_has_admin_crm_and_an_active_demo_connection_and_is_idempotent(
     assert dict(statuses) == {"1": "planned", "2": "in_progress", "3": "on_hold", "4": "completed"}
 
 
-def test_the_first_sync_after_the_demo_import_has_nothing_to_send_to_the_erp(
+def test_the_first_sync_sends_nothing_back_and_create_in_erp_has_defaults(
     tmp_path: Path,
 ) -> None:
     """The demo CRM's companies and their twins in the demo ERP agree (org. number,
-    phone), so a new user's first sync log holds no CRM → ERP writes nobody made."""
+    phone), so a new user's first sync log holds no CRM → ERP writes nobody made; and
+    Create in ERP shows how defaults work (R-TAB-3): asked ones on the form, set ones
+    applied."""
     settings, _ = ensure_secrets(Settings(data_dir=tmp_path))
     database = create_database(settings.sqlalchemy_url)
     prepare_demo(settings, database)
@@ -89,3 +97,16 @@ def test_the_first_sync_after_the_demo_import_has_nothing_to_send_to_the_erp(
         twin = erp.show(ActorType.CUSTOMER, "10001")
     assert twin is not None
     assert (twin.values["org_no"], twin.values["phone"]) == (company.org_no, company.phone)
+    with database.session() as session:
+        admin = session.scalars(select(User)).one()
+        fresh = crm.create_company(session, CompanyCreate(name="Fresh Start AB")).id
+    link = LinkTarget(database, keys, admin, COMPANY, fresh, connection.id)
+    form = {field.erp_field: field for field in create.create_form(link, "Customer").fields}
+    assert (form["payment_terms"].mode, form["payment_terms"].value) == ("ask", "2")
+    assert form["customer_group"].mode == "ask" and "credit_limit" not in form
+    created = create.create(link, CreateIn(actor_type="Customer", values={}))
+    with DemoErp(tmp_path / "demo-erp.sqlite") as erp:
+        made = erp.show(ActorType.CUSTOMER, created.erp_key)
+    assert made is not None and made.values["name"] == "Fresh Start AB"
+    assert (made.values["payment_terms"], made.values["customer_group"]) == ("2", "1")
+    assert str(made.values["credit_limit"]) == "10000"  # stored as digits, not 1E+4

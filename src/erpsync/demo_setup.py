@@ -28,8 +28,9 @@ from erpsync.db import Database, migrate
 from erpsync.errors import ConfigError
 from erpsync.mapping import erp as mapping_erp
 from erpsync.mapping import lists, quickstart
+from erpsync.mapping import service as mapping_service
 from erpsync.mapping.models import FieldMapping
-from erpsync.mapping.schemas import ItemPair, ListMappingPut
+from erpsync.mapping.schemas import FieldMappingPatch, ItemPair, ListMappingPut
 from erpsync.sdk.model import ActorType
 from erpsync.secrets import SecretBox
 from erpsync.settings import Settings
@@ -179,9 +180,18 @@ def _demo_connection(settings: Settings, db: Database, progress: Callable[[str],
             progress("It is not active yet: " + " ".join(activation.reasons))
 
 
+#: Defaults of a customer created from the CRM: (ERP field, mode, value).
+CREATE_DEFAULTS = [
+    ("payment_terms", "ask", "2"),  # 30 days net, shown and editable
+    ("customer_group", "ask", "1"),  # retail
+    ("credit_limit", "set", "10000.00"),  # applied, not shown
+]
+
+
 def _map_demo(session: Session, keys: Keys, connection_id: int) -> None:
     """Automap every actor type with directions chosen, lists matched; the two project
-    statuses whose code and name differ are paired by hand."""
+    statuses whose code and name differ are paired by hand; customers created from the
+    CRM get payment terms, a group and a credit limit by default."""
     connection = connections.get(session, _admin(session), connection_id)
     meta = mapping_erp.read(keys, connection)
     quickstart.map_connection(session, meta, connection_id)
@@ -190,6 +200,9 @@ def _map_demo(session: Session, keys: Keys, connection_id: int) -> None:
     statuses += [ItemPair(erp_item="4", crm_item="completed")]
     data = ListMappingPut(crm_list="project_status", items=statuses)
     lists.put(session, meta, connection_id, "project_statuses", data)
+    for erp_field, mode, value in CREATE_DEFAULTS:  # shown on Create in ERP (R-TAB-3)
+        change = FieldMappingPatch(default_mode=mode, default_value=value)
+        mapping_service.patch(session, meta, connection_id, "Customer", erp_field, change)
 
 
 def _admin(session: Session) -> User:

@@ -143,8 +143,8 @@ def to_column(field_type: FieldType, value: Value) -> object:
         return None
     if field_type is FieldType.CHECKBOX:
         return 1 if value else 0
-    if field_type is FieldType.DECIMAL:
-        return str(value)
+    if field_type is FieldType.DECIMAL:  # plain digits: 10000, never 1E+4
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
     if field_type is FieldType.DATETIME and isinstance(value, datetime):
         return datetime_text(value)
     if field_type is FieldType.DATE and isinstance(value, date):
