@@ -14,7 +14,6 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticError
-from sqlalchemy.orm import Session
 
 from erpsync.api.deps import DatabaseDep, RecordId
 from erpsync.connections import service as connections
@@ -31,9 +30,6 @@ from erpsync.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 RULES = ("number", "vat", "name", "email", "domain")
-#: The summary lists rows in this order of outcome: what needs a look, what changed existing
-#: CRM records, what was created, and the skipped rows (often the already linked ones) last.
-SUMMARY_ORDER = ("failed", "invalid", "changed", "merged", "replaced", "added", "created")
 ACTIONS = ("merge", "replace", "skip", "add")
 SHOWN = 200
 
@@ -141,7 +137,7 @@ def import_page(
                 groups[group] = {"total": total, "rows": rows}
         log_total, log = 0, list[ImportRow]()
         if read.state in FINAL_STATES:
-            log_total, log = _summary_rows(session, job)
+            log_total, log = service.summary_rows(session, job, SHOWN)
     context = {
         "job": read,
         "connection_name": connection.name,
@@ -152,19 +148,3 @@ def import_page(
         "shown": SHOWN,
     }
     return render(request, "imports/job.html", context)
-
-
-def _summary_rows(session: Session, job: ImportJob) -> tuple[int, list[ImportRow]]:
-    """Up to SHOWN rows of what each row became, in SUMMARY_ORDER, the skipped rows and
-    the rows an ended import never reached after them."""
-    if not job.outcomes:
-        return service.rows_page(session, job.id, limit=SHOWN)
-    known = [o for o in SUMMARY_ORDER if job.outcomes.get(o)]
-    others = sorted(o for o in job.outcomes if o not in SUMMARY_ORDER and o != "skipped")
-    total, first = service.rows_page(session, job.id, limit=SHOWN)
-    rows: list[ImportRow] = []
-    for outcome in [*known, *others, "skipped"]:
-        if len(rows) < SHOWN and job.outcomes.get(outcome):
-            rows += service.rows_page(session, job.id, outcome=outcome, limit=SHOWN - len(rows))[1]
-    rows += [row for row in first if row.outcome is None][: SHOWN - len(rows)]
-    return total, rows

@@ -121,6 +121,27 @@ def rows_page(
     return int(total), list(items)
 
 
+#: The summary lists rows in this order of outcome: what needs a look, what changed existing
+#: CRM records, what was created, and the skipped rows (often the already linked ones) last.
+SUMMARY_ORDER = ("failed", "invalid", "changed", "merged", "replaced", "added", "created")
+
+
+def summary_rows(session: Session, job: ImportJob, limit: int) -> tuple[int, list[ImportRow]]:
+    """Up to `limit` rows of what each row became, in SUMMARY_ORDER, then other outcomes,
+    the skipped rows, and the rows an ended import never reached; with the rows' total."""
+    total, first = rows_page(session, job.id, limit=limit)
+    if not job.outcomes:
+        return total, first
+    known = [o for o in SUMMARY_ORDER if job.outcomes.get(o)]
+    others = sorted(o for o in job.outcomes if o not in SUMMARY_ORDER and o != "skipped")
+    rows: list[ImportRow] = []
+    for outcome in [*known, *others, "skipped"]:
+        if len(rows) < limit and job.outcomes.get(outcome):
+            rows += rows_page(session, job.id, outcome=outcome, limit=limit - len(rows))[1]
+    rows += [row for row in first if row.outcome is None][: limit - len(rows)]
+    return total, rows
+
+
 def _ready(job: ImportJob, doing: str) -> None:
     if job.state != READY:
         raise Conflict(
