@@ -26,6 +26,7 @@ from erpsync.sdk.model import (
     ActorType,
     Category,
     ChangeBatch,
+    ChangeTracking,
     Field,
     ListItem,
     Response,
@@ -59,6 +60,12 @@ class ConnectorHost:
         self._worker: CallWorker | None = None
         self._opened: tuple[str, dict[str, Value]] | None = None
         self._checks = HostChecks(self.key, connector, self._call)
+
+    @property
+    def change_tracking(self) -> ChangeTracking:
+        """How the connector reads changes (R-SDK-4); `cursor` unless it says otherwise."""
+        tracking = getattr(self.connector, "change_tracking", ChangeTracking.CURSOR)
+        return ChangeTracking(tracking)
 
     # --- running calls -------------------------------------------------------------
 

@@ -188,12 +188,14 @@ class _Quiet:
         self.asked = self.asking and bool(actors)
         if not self.asked:
             return actors
-        shadows = self._shadows([actor.key for actor in actors if not actor.deleted])
-        unchanged = plan.unchanged
+        linked = self._shadows([actor.key for actor in actors if not actor.deleted])
+        may_rest, unchanged = plan.may_rest, plan.unchanged
         busy = [
             actor
             for actor in actors
-            if actor.key not in shadows or not unchanged(actor.values, shadows[actor.key])
+            if (found := linked.get(actor.key)) is None
+            or not may_rest(actor.deleted, found[0])
+            or not unchanged(actor.values, found[1])
         ]
         quiet = len(actors) - len(busy)
         self.ctx.count("read", quiet)
@@ -201,8 +203,8 @@ class _Quiet:
         self.asking = 2 * quiet >= len(actors)
         return busy
 
-    def _shadows(self, keys: list[str]) -> dict[str, Any]:
-        """The shadows of these actors' active links (one read, outside the batch)."""
+    def _shadows(self, keys: list[str]) -> dict[str, tuple[str, Any]]:
+        """The state and shadow of these actors' live links (one read, outside the batch)."""
         if not keys:
             return {}
         table = links.LINKS
@@ -221,7 +223,7 @@ class _Quiet:
             self.close()  # a retry of the stream starts on a new connection
             raise
         # The shadow as text, decoded here: the driver's JSON loader costs twice as much.
-        return {key: loads(shadow) for key, state, shadow in rows if state == LINK_ACTIVE}
+        return {key: (state, loads(shadow)) for key, state, shadow in rows}
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -264,8 +266,7 @@ def _last_per_key(actors: list[Actor]) -> list[Actor]:
 
 
 def is_snapshot(ctx: RunContext) -> bool:
-    tracking = getattr(ctx.host.connector, "change_tracking", ChangeTracking.CURSOR)
-    return bool(tracking == ChangeTracking.SNAPSHOT)
+    return ctx.host.change_tracking is ChangeTracking.SNAPSHOT
 
 
 def _key_of(error: Exception) -> str:

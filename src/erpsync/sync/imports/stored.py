@@ -44,8 +44,7 @@ MAX_CHANGED = 10_000
 
 
 def tracks_cursor(host: ConnectorHost) -> bool:
-    tracking = getattr(host.connector, "change_tracking", ChangeTracking.CURSOR)
-    return bool(tracking == ChangeTracking.CURSOR)
+    return host.change_tracking is ChangeTracking.CURSOR
 
 
 def signature(tm: TypeMapping) -> str:
