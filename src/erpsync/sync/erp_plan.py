@@ -102,10 +102,15 @@ class FieldPlan:
     def quiet(self, actor: Actor, link: LinkRow, converted: dict[str, Any]) -> bool:
         """Whether nothing of this linked actor can reach the CRM: an active link of a
         type without parents, and every value read equal to its shadow."""
-        if actor.deleted or link.state != LINK_ACTIVE or self.tm.has_parent:
+        if not self.may_rest(actor.deleted, link.state):
             return False
         shadow = link.shadow
         return all(shadow.get(key, MISSING) == value for key, value in converted.items())
+
+    def may_rest(self, deleted: bool, state: str) -> bool:
+        """Whether an actor with a link in `state` can be quiet at all: not deleted, the
+        link active, a type without parents (a child's parent may have moved)."""
+        return not deleted and state == LINK_ACTIVE and not self.tm.has_parent
 
     def unchanged(self, values: Mapping[str, Value], shadow: Mapping[str, Any]) -> bool:
         """Whether every value read equals its shadow in CRM form (`converted` and `quiet`
