@@ -38,16 +38,19 @@ def tryton_template(request: pytest.FixtureRequest) -> Path:
         _unavailable(missing)
     cache = getattr(request.config, "cache", None)  # absent under `-p no:cacheprovider`
     name = f"tryton-template-{template_key()}"
+    # Without the cache: one folder of the session's temp dir, shared by the conftests
+    # that each import this session fixture (a second `mktemp` of the name would fail).
     folder = (
         cache.mkdir(name)
         if cache is not None
-        else request.getfixturevalue("tmp_path_factory").mktemp(name, numbered=False)
+        else request.getfixturevalue("tmp_path_factory").getbasetemp() / name
     )
     built = folder / f"{TEMPLATE_DB}.sqlite"
     if (folder / "complete").exists():
         return built
     try:
-        shutil.rmtree(folder)
+        if folder.exists():  # a build that did not complete
+            shutil.rmtree(folder)
         path = build_template(folder)
     except (RuntimeError, OSError) as exc:
         _unavailable(f"trytond cannot start here: {exc}")
